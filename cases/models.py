@@ -1,0 +1,367 @@
+"""The case: one request of a data subject, its legal deadline and its audit trail.
+
+Fields are written only by ``cases.services``; the models hold data and pure read-only
+computations (see docs/architecture.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from . import deadlines
+
+
+class RequestType(models.TextChoices):
+    ACCESS = "access", _("Access (Art 15)")
+    RECTIFICATION = "rectification", _("Rectification (Art 16)")
+    ERASURE = "erasure", _("Erasure (Art 17)")
+    RESTRICTION = "restriction", _("Restriction (Art 18)")
+    PORTABILITY = "portability", _("Portability (Art 20)")
+    OBJECTION = "objection", _("Objection (Art 21)")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Status(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("E-mail not confirmed")
+    NEW = "new", _("New")
+    IDENTITY_CHECK = "identity_check", _("Identity check")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the data subject")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Cases in these states count against the deadline and appear in the officers' queue.
+OPEN_STATUSES = (Status.NEW, Status.IDENTITY_CHECK, Status.IN_PROGRESS, Status.WAITING)
+FINAL_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REFUSED = "refused", _("Refused")
+    NOT_VALID = "not_valid", _("Not a valid request")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class IdentityMethod(models.TextChoices):
+    DOCUMENT = "document", _("Identity document seen (BSN and photo masked)")
+    KNOWN_CONTACT = "known_contact", _("Matches known contact details")
+    LOGGED_IN = "logged_in", _("Request made from an authenticated account")
+    IN_PERSON = "in_person", _("Verified in person")
+    OTHER = "other", _("Other (see note)")
+
+
+class PauseReason(models.TextChoices):
+    IDENTITY = "identity", _("Waiting for identity documents")
+    CLARIFICATION = "clarification", _("Waiting for clarification")
+
+
+class DeadlineRule(models.TextChoices):
+    FOUR_WEEKS = deadlines.FOUR_WEEKS, _("Four weeks")
+    GDPR_MONTH = deadlines.GDPR_MONTH, _("One calendar month (GDPR)")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out per year; its row lock serialises numbering."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    # Kept apart from the reference text so that references sort by number, not as text.
+    reference_year = models.PositiveSmallIntegerField(editable=False)
+    reference_number = models.PositiveIntegerField(editable=False)
+
+    request_type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, editable=False
+    )
+
+    # The data subject
+    subject_name = models.CharField(_("name"), max_length=200)
+    subject_email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    subject_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    subject_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    subject_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    description = models.TextField(_("what the request is about"), max_length=10000, blank=True)
+    representative_name = models.CharField(
+        _("on behalf of: representative's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Filled in when someone makes the request for the data subject."),
+    )
+    representative_details = models.TextField(
+        _("representative's relationship and contact details"), max_length=1000, blank=True
+    )
+
+    # Deadlines: computed by cases.deadlines, stored so that sweeps and lists can use indexes.
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"), editable=False)
+    deadline_rule = models.CharField(
+        _("deadline rule"), max_length=20, choices=DeadlineRule.choices, editable=False
+    )
+    due_date = models.DateField(_("due date"), editable=False)
+    extended_due_date = models.DateField(
+        _("extended due date"), null=True, blank=True, editable=False
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True, editable=False)
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True, editable=False)
+    extension_notified_at = models.DateTimeField(
+        _("subject told of the extension at"), null=True, blank=True, editable=False
+    )
+    # extended_due_date if set, else due_date: the one date sweeps and the queue order by.
+    effective_due_date = models.DateField(_("due"), editable=False)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        editable=False,
+    )
+
+    identity_verified_at = models.DateTimeField(
+        _("identity verified at"), null=True, blank=True, editable=False
+    )
+    identity_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("identity verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    identity_method = models.CharField(
+        _("identity verified how"),
+        max_length=20,
+        choices=IdentityMethod.choices,
+        blank=True,
+        editable=False,
+    )
+    identity_note = models.TextField(_("identity note"), blank=True, editable=False)
+
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+    )
+    outcome_reason = models.TextField(_("reasons for the outcome"), blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+
+    # A web request counts as received once the subject confirms the e-mail address.
+    confirmed_at = models.DateTimeField(
+        _("e-mail confirmed at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ("effective_due_date", "reference_year", "reference_number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("reference_year", "reference_number"), name="case_reference_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_due_date__isnull=True)
+                | Q(extended_due_date__gte=models.F("due_date")),
+                name="case_extension_after_due",
+            ),
+        ]
+        indexes = [
+            # The officers' queue and the reminder sweep: open cases by due date.
+            models.Index(
+                fields=("effective_due_date", "id"),
+                name="case_open_due_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            models.Index(fields=("status", "effective_due_date"), name="case_status_due_idx"),
+            models.Index(fields=("assignee", "status"), name="case_assignee_status_idx"),
+            models.Index(fields=("-received_at",), name="case_received_idx"),
+            models.Index(fields=("received_on",), name="case_received_on_idx"),
+            models.Index(fields=("request_type",), name="case_type_idx"),
+            models.Index(fields=("channel",), name="case_channel_idx"),
+            # Search matches e-mail addresses case-insensitively (subject_email__iexact).
+            models.Index(Upper("subject_email"), name="case_subject_email_idx"),
+        ]
+        permissions = [
+            ("work_case", _("Can assign, verify identity, pause and resume requests")),
+            ("extend_case", _("Can extend the deadline of requests")),
+            ("close_case", _("Can close and withdraw requests")),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_due_date is not None
+
+    def days_left(self, today):
+        return deadlines.days_left(self.effective_due_date, today)
+
+    def urgency(self, today) -> str:
+        """'overdue', 'soon' or 'ok' for an open case; '' for any other."""
+        if not self.is_open:
+            return ""
+        return deadlines.urgency(
+            self.effective_due_date, today, settings.DSAR_DUE_SOON_WORKING_DAYS
+        )
+
+    def can_extend(self, today) -> bool:
+        return self.is_open and not self.is_extended and today <= self.due_date
+
+
+class CasePause(models.Model):
+    """A period in which the case waits for the data subject (identity or clarification).
+
+    Recorded and shown, but by the project's rule it does not move the due date
+    (legal.md, "Identity and clarification").
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
+    note = models.TextField(_("what was asked"), blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ("started_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("case",), condition=Q(ended_at__isnull=True), name="one_open_pause_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.started_at:%Y-%m-%d})"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Audit events are written once and never changed through the app."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class ActorType(models.TextChoices):
+    USER = "user", _("Staff user")
+    SYSTEM = "system", _("System")
+    SUBJECT = "subject", _("Data subject")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Registered")
+    UPDATED = "updated", _("Details changed")
+    TRANSITION = "transition", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+    PAUSED = "paused", _("Waiting for the data subject")
+    RESUMED = "resumed", _("Resumed")
+    EXTENDED = "extended", _("Deadline extended")
+    EXTENSION_NOTIFIED = "extension_notified", _("Subject told of the extension")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CONFIRMED = "confirmed", _("E-mail address confirmed")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    DOCUMENT = "document", _("Document received")
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's audit trail, written by the service that made the change,
+    in the same transaction."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("what"), max_length=30, choices=EventKind.choices)
+    actor_type = models.CharField(_("actor type"), max_length=10, choices=ActorType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The actor's name at the time, kept when the account is later removed.
+    actor_label = models.CharField(_("by"), max_length=150)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    # {"field": [before, after]} for changed fields; other structured details per kind.
+    changes = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("details"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("at", "id")
+        indexes = [models.Index(fields=("case", "at"), name="caseevent_case_at_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+    def change_items(self) -> list[tuple[str, object, object, bool]]:
+        """(field, before, after, is_change) rows for display; other details as (key, value)."""
+        rows = []
+        for field, value in self.changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                rows.append((field, value[0], value[1], True))
+            else:
+                rows.append((field, value, None, False))
+        return rows

@@ -1,0 +1,5 @@
+"""DSAR case tracker: Django project package."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

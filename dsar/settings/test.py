@@ -1,0 +1,21 @@
+"""The test suite: the embedded defaults, or PostgreSQL and Redis when DATABASE_URL and
+REDIS_URL are set (CI runs both)."""
+
+import os
+from pathlib import Path
+
+# Tests keep their files (broker folders, mail, private files) apart from a developer's var/.
+os.environ.setdefault(
+    "DSAR_VAR_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test")
+)
+
+from .base import *  # noqa: E402, F403
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
