@@ -146,15 +146,15 @@ class ReceivedRangeFilter(admin.FieldListFilter):
         self.lookup_gte = f"{field_path}__gte"
         self.lookup_lte = f"{field_path}__lte"
         super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("received between")
         self.values = {}
         for key in (self.lookup_gte, self.lookup_lte):
-            raw = params.pop(key, [""])
+            raw = self.used_parameters.get(key) or ""
             raw = raw[-1] if isinstance(raw, list) else raw
             try:
                 self.values[key] = datetime.date.fromisoformat(raw) if raw else None
             except ValueError:
-                self.values[key] = None
-        self.title = _("received between")
+                self.values[key] = None  # a mistyped date is ignored, not an error page
 
     def expected_parameters(self):
         return [self.lookup_gte, self.lookup_lte]

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 
 @pytest.fixture
@@ -9,6 +10,8 @@ def officer_user(db):
 
 
 @pytest.fixture
-def officer_client(client, officer_user):
+def officer_client(officer_user):
+    """An officer logged in to the admin, reading it in English (Dutch is tested apart)."""
+    client = Client(headers={"accept-language": "en"})
     client.force_login(officer_user)
     return client

@@ -19,3 +19,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise expects the collected-static folder to exist, even when it serves from finders.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
