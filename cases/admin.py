@@ -5,6 +5,7 @@ checks the state machine and writes the audit trail.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -181,7 +182,9 @@ class ReceivedRangeFilter(admin.FieldListFilter):
         }
 
 
-# --- Actions ------------------------------------------------------------------------------
+# --- Actions and panels ---------------------------------------------------------------------
+# Other apps add their own actions and case-page panels through register_officer_action() and
+# register_case_panel() (in their AppConfig.ready()), so this module need not know them.
 
 
 @dataclass(frozen=True)
@@ -192,110 +195,148 @@ class OfficerAction:
     label: Any
     permission: str  # "work", "extend" or "close": has_<permission>_permission on the admin
     form_class: type[forms.Form] | None
-    run: Any  # (case_id, actor, cleaned_data, request) -> Case
+    run: Callable  # (case_id, actor, cleaned_data, request) -> Any; raises CaseActionError
+    # The state-machine action it performs (cases.states.TRANSITIONS); None: any state.
+    state_action: str | None = None
+    # Further condition for offering it on a case page, e.g. "not extended yet".
+    available: Callable[[Case, HttpRequest], bool] | None = None
 
     def needs_form(self) -> bool:
         return self.form_class is not None
 
+    def offered_for(self, case: Case, request: HttpRequest) -> bool:
+        if self.state_action and self.state_action not in allowed_actions(case.status):
+            return False
+        return self.available is None or self.available(case, request)
 
-OFFICER_ACTIONS = {
-    a.name: a
-    for a in (
-        OfficerAction(
-            "assign_to_me",
-            _("Assign to me"),
-            "work",
-            None,
-            lambda cid, actor, data, request: services.case_assign(
-                case_id=cid, actor=actor, assignee=request.user
-            ),
-        ),
-        OfficerAction(
-            "assign",
-            _("Assign to…"),
-            "work",
-            AssignForm,
-            lambda cid, actor, data, request: services.case_assign(
-                case_id=cid, actor=actor, assignee=data["assignee"]
-            ),
-        ),
-        OfficerAction(
-            "start_identity_check",
-            _("Start identity check"),
-            "work",
-            None,
-            lambda cid, actor, data, request: services.case_start_identity_check(
-                case_id=cid, actor=actor
-            ),
-        ),
-        OfficerAction(
-            "verify_identity",
-            _("Mark identity verified"),
-            "work",
-            VerifyIdentityForm,
-            lambda cid, actor, data, request: services.case_verify_identity(
-                case_id=cid, actor=actor, method=data["method"], note=data["note"]
-            ),
-        ),
-        OfficerAction(
-            "pause",
-            _("Wait for the data subject"),
-            "work",
-            PauseForm,
-            lambda cid, actor, data, request: services.case_pause(
-                case_id=cid, actor=actor, reason=data["reason"], note=data["note"]
-            ),
-        ),
-        OfficerAction(
-            "resume",
-            _("Resume"),
-            "work",
-            ResumeForm,
-            lambda cid, actor, data, request: services.case_resume(
-                case_id=cid, actor=actor, note=data["note"]
-            ),
-        ),
-        OfficerAction(
-            "extend",
-            _("Extend by two months"),
-            "extend",
-            ExtendForm,
-            lambda cid, actor, data, request: services.case_extend(
-                case_id=cid, actor=actor, reason=data["reason"]
-            ),
-        ),
-        OfficerAction(
-            "record_extension_notice",
-            _("Record that the subject was told of the extension"),
-            "extend",
-            ExtensionNoticeForm,
-            lambda cid, actor, data, request: services.case_record_extension_notice(
-                case_id=cid, actor=actor, notified_on=data["notified_on"]
-            ),
-        ),
-        OfficerAction(
-            "close",
-            _("Close with outcome"),
-            "close",
-            CloseForm,
-            lambda cid, actor, data, request: services.case_close(
-                case_id=cid, actor=actor, outcome=data["outcome"], reason=data["reason"]
-            ),
-        ),
-        OfficerAction(
-            "withdraw",
-            _("Withdrawn by the subject"),
-            "close",
-            WithdrawForm,
-            lambda cid, actor, data, request: services.case_withdraw(
-                case_id=cid, actor=actor, reason=data["reason"]
-            ),
-        ),
-    )
-}
 
-# Which state-machine action each officer action performs.
-_STATE_ACTION = {"assign_to_me": "assign", "record_extension_notice": "extend"}
+@dataclass(frozen=True)
+class CasePanel:
+    """A section of the case page: a template and the context it needs."""
+
+    template: str
+    get_context: Callable[[HttpRequest, Case], dict]
+
+
+OFFICER_ACTIONS: dict[str, OfficerAction] = {}
+CASE_PANELS: list[CasePanel] = []
+
+
+def register_officer_action(action: OfficerAction) -> None:
+    OFFICER_ACTIONS[action.name] = action
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    CASE_PANELS.append(panel)
+
+
+for _action in (
+    OfficerAction(
+        "assign_to_me",
+        _("Assign to me"),
+        "work",
+        None,
+        lambda cid, actor, data, request: services.case_assign(
+            case_id=cid, actor=actor, assignee=request.user
+        ),
+        state_action="assign",
+        available=lambda case, request: case.assignee_id != request.user.pk,
+    ),
+    OfficerAction(
+        "assign",
+        _("Assign to…"),
+        "work",
+        AssignForm,
+        lambda cid, actor, data, request: services.case_assign(
+            case_id=cid, actor=actor, assignee=data["assignee"]
+        ),
+        state_action="assign",
+    ),
+    OfficerAction(
+        "start_identity_check",
+        _("Start identity check"),
+        "work",
+        None,
+        lambda cid, actor, data, request: services.case_start_identity_check(
+            case_id=cid, actor=actor
+        ),
+        state_action="start_identity_check",
+    ),
+    OfficerAction(
+        "verify_identity",
+        _("Mark identity verified"),
+        "work",
+        VerifyIdentityForm,
+        lambda cid, actor, data, request: services.case_verify_identity(
+            case_id=cid, actor=actor, method=data["method"], note=data["note"]
+        ),
+        state_action="verify_identity",
+        available=lambda case, request: case.identity_verified_at is None,
+    ),
+    OfficerAction(
+        "pause",
+        _("Wait for the data subject"),
+        "work",
+        PauseForm,
+        lambda cid, actor, data, request: services.case_pause(
+            case_id=cid, actor=actor, reason=data["reason"], note=data["note"]
+        ),
+        state_action="pause",
+    ),
+    OfficerAction(
+        "resume",
+        _("Resume"),
+        "work",
+        ResumeForm,
+        lambda cid, actor, data, request: services.case_resume(
+            case_id=cid, actor=actor, note=data["note"]
+        ),
+        state_action="resume",
+    ),
+    OfficerAction(
+        "extend",
+        _("Extend by two months"),
+        "extend",
+        ExtendForm,
+        lambda cid, actor, data, request: services.case_extend(
+            case_id=cid, actor=actor, reason=data["reason"]
+        ),
+        state_action="extend",
+        available=lambda case, request: case.can_extend(today()),
+    ),
+    OfficerAction(
+        "record_extension_notice",
+        _("Record that the subject was told of the extension"),
+        "extend",
+        ExtensionNoticeForm,
+        lambda cid, actor, data, request: services.case_record_extension_notice(
+            case_id=cid, actor=actor, notified_on=data["notified_on"]
+        ),
+        state_action="extend",
+        available=lambda case, request: case.is_extended and not case.extension_notified_at,
+    ),
+    OfficerAction(
+        "close",
+        _("Close with outcome"),
+        "close",
+        CloseForm,
+        lambda cid, actor, data, request: services.case_close(
+            case_id=cid, actor=actor, outcome=data["outcome"], reason=data["reason"]
+        ),
+        state_action="close",
+    ),
+    OfficerAction(
+        "withdraw",
+        _("Withdrawn by the subject"),
+        "close",
+        WithdrawForm,
+        lambda cid, actor, data, request: services.case_withdraw(
+            case_id=cid, actor=actor, reason=data["reason"]
+        ),
+        state_action="withdraw",
+    ),
+):
+    register_officer_action(_action)
 
 
 def _make_changelist_action(action: OfficerAction):
@@ -340,7 +381,6 @@ class CaseAdmin(admin.ModelAdmin):
     search_help_text = _("Search by reference, name or e-mail address.")
     ordering = ("effective_due_date", "reference_year", "reference_number")
     date_hierarchy = None
-    actions = [_make_changelist_action(a) for a in OFFICER_ACTIONS.values()]
     change_form_template = "admin/cases/case/change_form.html"
     fieldsets = (
         (
@@ -453,26 +493,30 @@ class CaseAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def available_actions(self, request, case):
-        allowed = set(allowed_actions(case.status))
-        result = []
+    def get_actions(self, request):
+        actions = super().get_actions(request)
         for action in OFFICER_ACTIONS.values():
-            if _STATE_ACTION.get(action.name, action.name) not in allowed:
-                continue
-            if not getattr(self, f"has_{action.permission}_permission")(request):
-                continue
-            if action.name == "verify_identity" and case.identity_verified_at:
-                continue
-            if action.name == "extend" and not case.can_extend(today()):
-                continue
-            if action.name == "record_extension_notice" and (
-                not case.is_extended or case.extension_notified_at
-            ):
-                continue
-            if action.name == "assign_to_me" and case.assignee_id == request.user.pk:
-                continue
-            result.append(action)
-        return result
+            func = _make_changelist_action(action)
+            actions[action.name] = (func, action.name, action.label)
+        return self._permitted_actions(request, actions)
+
+    def _permitted_actions(self, request, actions):
+        return {
+            name: entry
+            for name, entry in actions.items()
+            if all(
+                getattr(self, f"has_{perm}_permission")(request)
+                for perm in getattr(entry[0], "allowed_permissions", ())
+            )
+        }
+
+    def available_actions(self, request, case):
+        return [
+            action
+            for action in OFFICER_ACTIONS.values()
+            if getattr(self, f"has_{action.permission}_permission")(request)
+            and action.offered_for(case, request)
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
@@ -488,6 +532,9 @@ class CaseAdmin(admin.ModelAdmin):
                 pauses=list(case.pauses.all()),
                 events=list(case.events.all()),
                 officer_actions=self.available_actions(request, case),
+                case_panels=[
+                    {"template": p.template, **p.get_context(request, case)} for p in CASE_PANELS
+                ],
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

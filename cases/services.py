@@ -25,14 +25,16 @@ from .models import (
     EventKind,
     IdentityMethod,
     Outcome,
+    PauseReason,
     ReferenceCounter,
     Status,
 )
 from .states import TRANSITIONS
 
-# Hooks other apps register to act after a case changes (e-mails, letters). They are run
-# through transaction.on_commit, never inside the transaction.
-_after_commit_hooks: dict[str, list[Callable]] = {}
+# Hooks other apps register to react to a case event (plan an e-mail, say). They run inside
+# the service's transaction, so what they write commits with the change or not at all; they
+# only write to the database and leave I/O to run after commit (transaction.on_commit).
+_event_hooks: dict[str, list[Callable]] = {}
 
 
 class CaseActionError(Exception):
@@ -45,16 +47,14 @@ class CaseActionError(Exception):
 
 
 def on_case_event(kind: str, hook: Callable) -> None:
-    """Run ``hook(case_id=..., event_id=...)`` after commit whenever an event of ``kind``
-    is recorded by a service."""
-    _after_commit_hooks.setdefault(kind, []).append(hook)
+    """Call ``hook(case=case, event=event)`` whenever a service records an event of
+    ``kind``, inside the same transaction."""
+    _event_hooks.setdefault(kind, []).append(hook)
 
 
 def _emit(case: Case, event) -> None:
-    for hook in _after_commit_hooks.get(event.kind, ()):
-        transaction.on_commit(
-            lambda hook=hook: hook(case_id=case.pk, event_id=event.pk), robust=True
-        )
+    for hook in _event_hooks.get(event.kind, ()):
+        hook(case=case, event=event)
 
 
 def _tz() -> zoneinfo.ZoneInfo:
@@ -350,6 +350,8 @@ def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=N
     """Wait for the subject: identity documents or clarification (Art 12(6), EDPB §159).
     Recorded and shown; the due date does not move (legal.md, the project's rule)."""
     now = now or timezone.now()
+    if reason not in PauseReason.values:
+        raise CaseActionError(_("Choose what the request is waiting for."), code="invalid")
     case = _lock(case_id)
     _require(case, "pause")
     pause = CasePause.objects.create(case=case, reason=reason, note=note.strip(), started_at=now)
