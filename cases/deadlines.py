@@ -1,6 +1,6 @@
 """The deadline engine: pure functions, dates in, dates out.
 
-The law is written down in docs/legal.md ("Time limits", "Dutch non-working days" and "The
+The law is written down in ../shared/docs/legal.md (summarised in docs/deadlines.md) ("Time limits", "Dutch non-working days" and "The
 project's deadline rules"). In short:
 
 - A period in months ends on the same date in the later month, or on that month's last day when
