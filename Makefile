@@ -1,0 +1,60 @@
+# Developer entry points. `make` alone lists them. Every target that needs the virtual
+# environment runs scripts/setup.sh first, which is quick when nothing is missing.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Extra arguments for pytest, e.g. make test ARGS='-k deadlines -x'
+ARGS ?=
+# make lock UPGRADE=1 resolves every package afresh instead of keeping the current pins.
+UPGRADE ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format lock messages clean
+
+help: ## Show this list
+	@echo "Targets (see README.md):"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
+
+setup: ## Install Debian packages, .venv and compiled translations when missing (scripts/setup.sh)
+	bash scripts/setup.sh
+
+run: ## Set up, migrate, seed demo data, print the demo login; run web, worker and beat (Ctrl-C stops)
+	bash scripts/run-dev.sh
+
+test: setup ## Set up, then run the whole test suite; pytest arguments via ARGS='...'
+	$(PY) -m pytest $(ARGS)
+
+lint: setup ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup ## ruff format and ruff check --fix
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Installs '.[dev]' into a throwaway venv (with the current pins unless UPGRADE=1) and freezes
+# it, so constraints.txt holds exactly what pyproject.toml needs, nothing left over in .venv.
+lock: ## Regenerate constraints.txt (UPGRADE=1: newest versions pyproject.toml allows)
+	@set -eu; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$$tmp/venv/bin/python" -m pip install --quiet \
+		--disable-pip-version-check $(if $(UPGRADE),,-c constraints.txt) '.[dev]'; \
+	{ sed -n '/^#/p' constraints.txt; \
+	  "$$tmp/venv/bin/python" -m pip freeze --exclude-editable \
+		| grep -viE '^dsar[-_]tracker([ =@]|$$)'; } > "$$tmp/constraints.txt"; \
+	cp "$$tmp/constraints.txt" constraints.txt; \
+	echo "constraints.txt: $$(grep -vc '^#' constraints.txt) packages pinned"
+
+messages: setup ## Update locale/*/LC_MESSAGES/django.po (nl, en) from the code, then compile them
+	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+# var/ holds only local, disposable state: the SQLite database, the filesystem Celery queue,
+# e-mail written as files, private uploads and generated letters of the demo data, collected
+# static files and the beat schedule. Nothing there is precious: `make run` recreates it.
+clean: ## Delete var/ (local DB, mail, queue, uploads) and tool caches, without asking; keeps .venv
+	rm -rf var .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,79 @@
+"""Server time and query count of the officers' case list (admin changelist).
+
+Run on demand against a seeded database, e.g.:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dsar_bench \\
+        .venv/bin/python bench/bench_admin_list.py --runs 20
+
+Seed first with `manage.py seed_demo --cases 100000`. Not part of the test suite.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.local")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from cases.demo import OFFICER_GROUP  # noqa: E402
+from cases.models import Case  # noqa: E402
+
+PAGES = {
+    "queue (open, most urgent first)": "/admin/cases/case/",
+    "filtered: overdue, unassigned": "/admin/cases/case/?due=overdue&assignee=none",
+    "filtered: type + channel, all states": (
+        "/admin/cases/case/?status=all&request_type=erasure&channel=post"
+    ),
+    "search: reference": "/admin/cases/case/?status=all&q=DSAR-2026-00042",
+    "search: e-mail": "/admin/cases/case/?status=all&q=emma.bakker12@example.org",
+    "search: name": "/admin/cases/case/?status=all&q=Dijkstra",
+    "page 50 of all": "/admin/cases/case/?status=all&p=50",
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["*"]
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-officer", defaults={"is_staff": True}
+    )
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=OFFICER_GROUP))
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    total = Case.objects.count()
+    print(f"{connection.vendor}, {total:,} cases, {args.runs} runs per page (warm)\n")
+    print(f"| page | queries | median ms | p95 ms |\n|---|---:|---:|---:|")
+    for label, url in PAGES.items():
+        client.get(url)  # warm up
+        times = []
+        for _i in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"| {label} | {len(queries)} | {statistics.median(times):.1f} | {p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

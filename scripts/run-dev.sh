@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs the app for development: sets everything up, migrates, seeds demo data, creates a demo
+# officer (prints its login), then runs the web server, a Celery worker and Celery beat.
+# With no DATABASE_URL/REDIS_URL set, this is SQLite, a filesystem Celery broker and e-mail
+# written as files, all under var/. Ctrl-C, or any one of the three dying, stops all three.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+URL="http://localhost:${PORT}/admin/"
+if [[ -n "${EMAIL_URL:-}" ]]; then
+    MAIL="e-mail is sent through EMAIL_URL"
+else
+    MAIL="e-mail goes to ${DSAR_VAR_DIR:-var}/mail/ (one file per message)"
+fi
+# Links in e-mails and the demo login point at SITE_URL: follow PORT unless it is set.
+if [[ -z "${SITE_URL:-}" && "$PORT" != 8000 ]]; then
+    export SITE_URL="http://localhost:${PORT}"
+fi
+
+echo "run-dev: the app will be at $URL — $MAIL — Ctrl-C stops everything."
+
+bash scripts/setup.sh
+
+"$PY" manage.py migrate --noinput
+"$PY" manage.py seed_demo --cases 300 --if-empty
+"$PY" manage.py create_demo_officer
+
+# Each child runs in its own process group (job control on), so that the terminal's Ctrl-C
+# reaches only this script, which then stops them in order, and so that whatever a child
+# started (runserver's autoreloader child, Celery's pool processes) can be found and forced.
+set -m
+
+pids=()
+names=()
+start() {
+    local name=$1
+    shift
+    "$@" </dev/null &
+    pids+=("$!")
+    names+=("$name")
+}
+
+stopped=0
+stop_all() {
+    ((stopped)) && return 0
+    stopped=1
+    local pid i
+    # TERM to each main process only: Celery's worker then does a warm shutdown (finishes
+    # running tasks, stops its pool itself); runserver's reloader stops its child.
+    for pid in "${pids[@]}"; do
+        kill -TERM -- "$pid" 2>/dev/null || true
+    done
+    # Give them some time, then force whatever is left in their process groups.
+    for ((i = 0; i < 40; i++)); do
+        local alive=0
+        for pid in "${pids[@]}"; do
+            if kill -0 -- "-$pid" 2>/dev/null; then
+                alive=1
+            fi
+        done
+        ((alive)) || break
+        sleep 0.25
+    done
+    for pid in "${pids[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
+# shellcheck disable=SC2317 # called by the traps below
+on_signal() {
+    # A second Ctrl-C must not cut the shutdown short, nor must a closed stdout
+    # (`make run | tee log`, where tee got the Ctrl-C too).
+    trap '' INT TERM PIPE
+    printf '\nrun-dev: stopping web server, worker and beat...\n' 2>/dev/null || true
+    stop_all
+    exit "$1"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+trap stop_all EXIT
+
+start web "$PY" manage.py runserver "127.0.0.1:${PORT}"
+start worker .venv/bin/celery -A dsar worker --loglevel=INFO --concurrency=2
+start beat .venv/bin/celery -A dsar beat --loglevel=INFO
+set +m # the groups stay; this only stops bash printing "Terminated" job notices
+
+echo "run-dev: web server, worker and beat started; app at $URL — $MAIL — Ctrl-C stops all."
+
+# Wait for the first child to end; then stop the others and exit with its status.
+status=0
+wait -n -p ended "${pids[@]}" || status=$?
+for i in "${!pids[@]}"; do
+    if [[ "${pids[$i]}" == "${ended:-}" ]]; then
+        echo "run-dev: ${names[$i]} (pid $ended) exited with status $status; stopping the others."
+    fi
+done
+stop_all
+if ((status == 0)); then
+    status=1 # none of them is meant to end by itself
+fi
+exit "$status"
