@@ -226,21 +226,23 @@ def case_update(*, case_id: int, actor: Actor, changes: dict, now=None) -> Case:
     if not diff:
         return case
     if "received_at" in diff:
+        if timezone.is_naive(case.received_at):
+            raise ValueError("received_at must be timezone-aware")
         if not case.is_open and case.status != Status.UNCONFIRMED:
             raise CaseActionError(
                 _("The date of receipt of a closed request cannot change."), code="read_only"
             )
         if case.received_at > now + datetime.timedelta(minutes=5):
             raise CaseActionError(_("The date of receipt cannot be in the future."))
-        before = (case.due_date, case.extended_due_date)
+        before_due, before_extended = case.due_date, case.extended_due_date
         _apply_deadlines(case)
-        if (case.due_date, case.extended_due_date) != before:
-            diff["due_date"] = [_jsonable(before[0]), _jsonable(case.due_date)]
-            if before[1]:
-                diff["extended_due_date"] = [
-                    _jsonable(before[1]),
-                    _jsonable(case.extended_due_date),
-                ]
+        if case.due_date != before_due:
+            diff["due_date"] = [_jsonable(before_due), _jsonable(case.due_date)]
+        if case.extended_due_date != before_extended:
+            diff["extended_due_date"] = [
+                _jsonable(before_extended),
+                _jsonable(case.extended_due_date),
+            ]
     case.full_clean(validate_unique=False, validate_constraints=False)
     case.save()
     record_event(case, actor, EventKind.UPDATED, at=now, changes=diff)

@@ -211,4 +211,5 @@ def test_the_admin_speaks_dutch_by_default(client, officer_user):
     c = case()
     page = client.get(change(c.pk)).content.decode()
     assert 'lang="nl"' in page
-    assert "Termijn" in page or "Deadline" in page
+    for dutch in ("Termijn", "Uiterste datum", "Tijdlijn", "Geregistreerd", "Inzage (art. 15)"):
+        assert dutch in page

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import translation
 
 from cases import services
 from cases.audit import Actor
@@ -209,7 +210,9 @@ def test_it_records_a_created_event_with_the_subject_as_actor():
 
     event = CaseEvent.objects.get(case=created)
     assert event.kind == EventKind.CREATED
-    assert (event.actor_type, event.actor, event.actor_label) == ("subject", None, "Data subject")
+    assert (event.actor_type, event.actor, event.actor_label) == ("subject", None, "")
+    with translation.override("en"):
+        assert event.actor_display == "Data subject"
 
 
 @pytest.mark.parametrize(

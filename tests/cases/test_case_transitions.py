@@ -181,18 +181,14 @@ def test_pausing_opens_a_pause_with_reason_and_note(case_in, actor):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: case_pause() stores any reason string; it does not check PauseReason "
-    "(case_verify_identity and case_close do check their choices).",
-)
 def test_it_refuses_an_unknown_pause_reason(case_in, actor, snapshot):
     case = case_in(Status.IN_PROGRESS)
     before = snapshot(case)
 
-    with pytest.raises(services.CaseActionError):
+    with pytest.raises(services.CaseActionError) as excinfo:
         services.case_pause(case_id=case.pk, actor=actor, reason="holiday", now=LATER)
 
+    assert excinfo.value.code == "invalid"
     assert snapshot(case) == before
 
 
