@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, IdentityMethod, Outcome, PauseReason
-from .services import CREATE_FIELDS
+from .services import CREATE_FIELDS, EARLIEST_RECEIPT
 
 
 def _staff_users():
@@ -38,6 +38,10 @@ class CaseAdminForm(forms.ModelForm):
         received_at = self.cleaned_data["received_at"]
         if received_at and received_at > timezone.now():
             raise forms.ValidationError(_("The date of receipt cannot be in the future."))
+        if received_at and timezone.localdate(received_at) < EARLIEST_RECEIPT:
+            raise forms.ValidationError(
+                _("The date of receipt cannot be before 25 May 2018, when the GDPR took effect.")
+            )
         return received_at
 
 

@@ -139,6 +139,20 @@ def _apply_deadlines(case: Case) -> None:
     case.effective_due_date = case.extended_due_date or case.due_date
 
 
+# The GDPR applies from 25 May 2018; an earlier date of receipt is a typing error.
+EARLIEST_RECEIPT = datetime.date(2018, 5, 25)
+
+
+def _check_received_at(received_at: datetime.datetime, now: datetime.datetime) -> None:
+    if received_at > now + datetime.timedelta(minutes=5):
+        raise CaseActionError(_("The date of receipt cannot be in the future."), code="invalid")
+    if local_date(received_at) < EARLIEST_RECEIPT:
+        raise CaseActionError(
+            _("The date of receipt cannot be before 25 May 2018, when the GDPR took effect."),
+            code="invalid",
+        )
+
+
 CREATE_FIELDS = (
     "request_type",
     "channel",
@@ -174,8 +188,7 @@ def case_create(
     now = now or timezone.now()
     if timezone.is_naive(received_at):
         raise ValueError("received_at must be timezone-aware")
-    if received_at > now + datetime.timedelta(minutes=5):
-        raise CaseActionError(_("The date of receipt cannot be in the future."), code="invalid")
+    _check_received_at(received_at, now)
     case = Case(
         received_at=received_at,
         deadline_rule=deadlines.validate_rule(rule or settings.DSAR_DEADLINE_RULE),
@@ -232,8 +245,7 @@ def case_update(*, case_id: int, actor: Actor, changes: dict, now=None) -> Case:
             raise CaseActionError(
                 _("The date of receipt of a closed request cannot change."), code="read_only"
             )
-        if case.received_at > now + datetime.timedelta(minutes=5):
-            raise CaseActionError(_("The date of receipt cannot be in the future."))
+        _check_received_at(case.received_at, now)
         before_due, before_extended = case.due_date, case.extended_due_date
         _apply_deadlines(case)
         if case.due_date != before_due:
@@ -447,6 +459,11 @@ def case_record_extension_notice(
     notified_on = notified_on or local_date(now)
     if notified_on > local_date(now):
         raise CaseActionError(_("The date the subject was told cannot be in the future."))
+    if notified_on < local_date(case.extended_at):
+        raise CaseActionError(
+            _("The subject cannot have been told before the extension was decided (%(date)s).")
+            % {"date": local_date(case.extended_at).isoformat()}
+        )
     notified_at = now
     if notified_on != local_date(now):
         notified_at = datetime.datetime.combine(notified_on, datetime.time(12), tzinfo=_tz())

@@ -236,3 +236,16 @@ def test_it_stores_any_unicode_name_intact(name):
     assert stored.subject_name == name
     assert stored.description == name
     assert Case.objects.filter(subject_name=name).get() == stored
+
+
+def test_it_refuses_a_date_of_receipt_before_the_gdpr_applied(actor):
+    with pytest.raises(services.CaseActionError) as excinfo:
+        services.case_create(
+            actor=actor,
+            received_at=at(2018, 5, 24, 12),
+            request_type="access",
+            channel="post",
+            subject_name="Kees",
+        )
+    assert excinfo.value.code == "invalid"
+    assert not Case.objects.exists()

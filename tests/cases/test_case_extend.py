@@ -194,3 +194,17 @@ def test_it_refuses_an_extension_notice_for_a_case_not_extended(case_in, actor, 
 
     assert excinfo.value.code == "not_extended"
     assert snapshot(case) == before
+
+
+def test_it_refuses_an_extension_notice_dated_before_the_extension(case_in, actor, snapshot):
+    case = case_in(Status.IN_PROGRESS)
+    extend(case, actor)  # extended at LATER
+    before = snapshot(case)
+
+    with pytest.raises(services.CaseActionError) as excinfo:
+        services.case_record_extension_notice(
+            case_id=case.pk, actor=actor, notified_on=datetime.date(2026, 3, 1), now=at(2026, 3, 10)
+        )
+
+    assert excinfo.value.code == "invalid"
+    assert snapshot(case) == before
