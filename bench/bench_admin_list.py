@@ -60,7 +60,7 @@ def main():
     client.force_login(user)
     total = Case.objects.count()
     print(f"{connection.vendor}, {total:,} cases, {args.runs} runs per page (warm)\n")
-    print(f"| page | queries | median ms | p95 ms |\n|---|---:|---:|---:|")
+    print("| page | queries | median ms | p95 ms |\n|---|---:|---:|---:|")
     for label, url in PAGES.items():
         client.get(url)  # warm up
         times = []
