@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import admin, checks, digest, hooks  # noqa: F401  (checks registers itself)
+
+        hooks.register()
+        digest.register()
+        admin.register_panels()
