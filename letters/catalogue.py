@@ -1,0 +1,613 @@
+"""The letters an officer can produce: for each, its template, the parts the officer fills in
+(with their pre-filled text) and when it can be made.
+
+The legal wording lives in the templates (``templates/letters/<letter>.<language>.html``);
+this module only says which free-text parts each letter has and what they start with.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Outcome, PauseReason, RequestType
+
+from .defaults import ACCESS_SECTIONS
+from .models import LetterType, OrganisationProfile
+
+TEXT = "text"  # several lines
+LINE = "line"  # one line
+CHOICE = "choice"
+
+LANGUAGES = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a field starts with: ``case``, ``profile`` and ``language`` in, text out."""
+
+    fn: Callable[[Case, OrganisationProfile, str], Any]
+
+    def __call__(self, case, profile, language):
+        return self.fn(case, profile, language)
+
+
+def _text(nl: str, en: str) -> Prefill:
+    return Prefill(lambda case, profile, language: nl if language == "nl" else en)
+
+
+def _standard(section: str) -> Prefill:
+    return Prefill(lambda case, profile, language: profile.standard_text(section, language))
+
+
+def _open_pause_note(reason: str, nl: str, en: str) -> Prefill:
+    """What the officer wrote when pausing the case for this reason, else a standard text."""
+
+    def prefill(case, profile, language):
+        pause = (
+            case.pauses.filter(reason=reason).order_by("-started_at").first() if case.pk else None
+        )
+        if pause and pause.note:
+            return pause.note
+        return nl if language == "nl" else en
+
+    return Prefill(prefill)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: Any
+    kind: str = TEXT
+    required: bool = False
+    initial: Prefill | None = None
+    choices: tuple = ()
+    help_text: Any = ""
+    rows: int = 4
+    max_length: int = 4000
+
+    def initial_value(self, case, profile, language):
+        if self.initial is not None:
+            return self.initial(case, profile, language)
+        if self.kind == CHOICE and self.choices:
+            return self.choices[0][0]
+        return ""
+
+
+@dataclass(frozen=True)
+class LetterSpec:
+    type: str
+    fields: tuple[FieldSpec, ...] = ()
+    # An answer to the request itself (attached to the closure notice), not a step on the way.
+    is_reply: bool = False
+    # The request types it is meant for; empty: any.
+    request_types: tuple[str, ...] = ()
+    # Can be made without the officer filling in anything (batch rendering).
+    batchable: bool = False
+    # Why this letter cannot be made for this case now, or None.
+    unavailable_reason: Callable[[Case], Any] | None = None
+    # Cross-field rules: (cleaned fields) -> {field: message}.
+    validate: Callable[[dict], dict] | None = None
+
+    @property
+    def label(self):
+        return LetterType(self.type).label
+
+    def template_name(self, language: str) -> str:
+        return f"letters/{self.type}.{language}.html"
+
+    def field(self, name: str) -> FieldSpec:
+        return next(f for f in self.fields if f.name == name)
+
+    def why_unavailable(self, case: Case):
+        return self.unavailable_reason(case) if self.unavailable_reason else None
+
+    def suits(self, case: Case) -> bool:
+        return not self.request_types or case.request_type in self.request_types
+
+
+# --- Parts several letters share ------------------------------------------------------------
+
+_STATUS_PAGE_NL = (
+    "U kunt dit doen via uw persoonlijke statuspagina. De link daarnaar staat in de e-mail die "
+    "u van ons heeft ontvangen. U kunt ook een brief sturen naar het adres bovenaan deze brief. "
+    "Vermeld daarbij ons kenmerk."
+)
+_STATUS_PAGE_EN = (
+    "You can do this on your personal status page: the link to it is in the e-mail we sent "
+    "you. You can also write to the address at the top of this letter. Please quote our "
+    "reference."
+)
+
+RECIPIENTS_NOTE = FieldSpec(
+    "recipients_note",
+    _("Recipients told (Art 19)"),
+    help_text=_(
+        "Optional: which recipients were told, or why telling them was impossible or "
+        "disproportionate. The letter always states the Art 19 notice."
+    ),
+    rows=3,
+)
+
+RETENTION_GROUNDS = (
+    ("", _("— none: everything was erased —")),
+    ("17_3_a", _("Art 17(3)(a): freedom of expression and information")),
+    ("17_3_b", _("Art 17(3)(b): legal obligation, public task or official authority")),
+    ("17_3_c", _("Art 17(3)(c): public health")),
+    ("17_3_d", _("Art 17(3)(d): archiving, research or statistics")),
+    ("17_3_e", _("Art 17(3)(e): legal claims")),
+)
+
+REFUSAL_GROUNDS = (
+    ("unfounded", _("Art 12(5): manifestly unfounded")),
+    ("excessive", _("Art 12(5): excessive, in particular repetitive")),
+    ("identity", _("Art 12(2): identity could not be established")),
+    ("not_personal_data", _("Not about the subject's personal data")),
+    ("rights_of_others", _("Art 15(4): would harm the rights and freedoms of others")),
+    ("17_3_a", _("Art 17(3)(a): freedom of expression and information")),
+    ("17_3_b", _("Art 17(3)(b): legal obligation, public task or official authority")),
+    ("17_3_c", _("Art 17(3)(c): public health")),
+    ("17_3_d", _("Art 17(3)(d): archiving, research or statistics")),
+    ("17_3_e", _("Art 17(3)(e): legal claims")),
+    ("21_compelling", _("Art 21(1): compelling legitimate grounds that override")),
+    ("21_legal_claims", _("Art 21(1): establishment, exercise or defence of legal claims")),
+    ("uavg_41", _("UAVG Art 41: a statutory exception")),
+    ("other", _("Another ground (explained in the reasons)")),
+)
+
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+
+def _refusal_scope(case, profile, language):
+    return "partial" if case.outcome == Outcome.PARTLY_GRANTED else "full"
+
+
+def _refusal_ground(case, profile, language):
+    if case.request_type == RequestType.ERASURE:
+        return "17_3_b"
+    if case.request_type == RequestType.OBJECTION:
+        return "21_compelling"
+    if case.outcome == Outcome.NOT_VALID:
+        return "not_personal_data"
+    return "unfounded"
+
+
+def _not_extended(case: Case):
+    if not case.is_extended:
+        return _("The deadline of this request is not extended: extend it first.")
+    return None
+
+
+def _require_if(condition_field, condition_value, required_field, message):
+    def check(data: dict) -> dict:
+        if data.get(condition_field) == condition_value and not data.get(required_field):
+            return {required_field: message}
+        return {}
+
+    return check
+
+
+def _all_of(*checks):
+    def check(data: dict) -> dict:
+        errors = {}
+        for one in checks:
+            errors.update(one(data))
+        return errors
+
+    return check
+
+
+def _access_sections_required(data: dict) -> dict:
+    if data.get("processed") != "yes":
+        return {}
+    return {
+        section: _("Fill in this section, or answer that no personal data is processed.")
+        for section, _article in ACCESS_SECTIONS
+        if not data.get(section)
+    }
+
+
+# --- The letters ------------------------------------------------------------------------------
+
+SECTION_LABELS = {
+    "purposes": _("(a) Purposes of the processing"),
+    "categories": _("(b) Categories of personal data"),
+    "recipients": _("(c) Recipients, in particular in third countries"),
+    "retention": _("(d) Storage period, or the criteria for it"),
+    "rights": _("(e) Rights to rectification, erasure, restriction and objection"),
+    "complaint": _("(f) Right to complain to the Autoriteit Persoonsgegevens"),
+    "source": _("(g) Source of the data, where not collected from the subject"),
+    "automated": _("(h) Automated decision-making, including profiling"),
+    "transfers": _("Art 15(2): safeguards for transfers outside the EEA"),
+}
+
+LETTERS: dict[str, LetterSpec] = {}
+
+
+def _register(spec: LetterSpec) -> None:
+    LETTERS[spec.type] = spec
+
+
+_register(
+    LetterSpec(
+        LetterType.ACKNOWLEDGEMENT,
+        fields=(
+            FieldSpec(
+                "note",
+                _("Additional note"),
+                help_text=_("Optional: anything else the subject should know now."),
+                rows=3,
+            ),
+        ),
+        batchable=True,
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.IDENTITY_REQUEST,
+        fields=(
+            FieldSpec(
+                "needed",
+                _("What is needed and why"),
+                required=True,
+                initial=_open_pause_note(
+                    PauseReason.IDENTITY,
+                    "Wij willen zeker weten dat wij uw gegevens alleen aan u geven. Wilt u "
+                    "daarom een kopie sturen van uw paspoort, identiteitskaart of rijbewijs? "
+                    "Wij gebruiken die kopie alleen om vast te stellen wie u bent en vernietigen "
+                    "haar zodra dat is gebeurd.",
+                    "We want to be sure that we give your data to you and nobody else. Please "
+                    "send us a copy of your passport, identity card or driving licence. We use "
+                    "the copy only to establish who you are and destroy it as soon as we have "
+                    "done so.",
+                ),
+                help_text=_(
+                    "Ask only what is proportionate (Art 12(6)). The letter always asks the "
+                    "subject to mask the BSN and the passport photo."
+                ),
+            ),
+            FieldSpec(
+                "how_to_send",
+                _("How to send it"),
+                required=True,
+                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
+                rows=3,
+            ),
+        ),
+        batchable=True,
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.CLARIFICATION_REQUEST,
+        fields=(
+            FieldSpec(
+                "question",
+                _("What needs clarifying, and why"),
+                required=True,
+                initial=_open_pause_note(PauseReason.CLARIFICATION, "", ""),
+                help_text=_("Pre-filled with what you asked when pausing the request."),
+            ),
+            FieldSpec(
+                "how_to_send",
+                _("How to answer"),
+                required=True,
+                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
+                rows=3,
+            ),
+        ),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.EXTENSION_NOTICE,
+        fields=(
+            FieldSpec(
+                "reasons",
+                _("Reasons for the extension"),
+                required=True,
+                initial=Prefill(lambda case, profile, language: case.extension_reason),
+                help_text=_("Pre-filled with the reasons recorded when extending (Art 12(3))."),
+            ),
+        ),
+        unavailable_reason=_not_extended,
+        batchable=True,
+    )
+)
+
+_ACCESS_FIELDS = (
+    FieldSpec(
+        "processed",
+        _("Do you process personal data of the subject?"),
+        kind=CHOICE,
+        choices=YES_NO,
+        required=True,
+    ),
+    FieldSpec(
+        "intro",
+        _("Introduction"),
+        help_text=_("Optional: a few words about what you looked at and what you found."),
+        rows=3,
+    ),
+    *(
+        FieldSpec(section, SECTION_LABELS[section], initial=_standard(section))
+        for section, _article in ACCESS_SECTIONS
+    ),
+    FieldSpec(
+        "annex",
+        _("Annex: what is provided (one item per line)"),
+        initial=_text(
+            "Kopie van de persoonsgegevens die wij van u verwerken (PDF)",
+            "Copy of the personal data we process about you (PDF)",
+        ),
+        rows=4,
+    ),
+)
+
+_register(
+    LetterSpec(
+        LetterType.ACCESS_ANSWER,
+        fields=_ACCESS_FIELDS,
+        is_reply=True,
+        request_types=(RequestType.ACCESS,),
+        validate=_access_sections_required,
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.PORTABILITY_ANSWER,
+        fields=(
+            FieldSpec(
+                "data_description",
+                _("Which data is provided"),
+                required=True,
+                initial=_text(
+                    "De persoonsgegevens die u zelf aan ons heeft verstrekt en die wij "
+                    "geautomatiseerd verwerken op basis van uw toestemming of van onze "
+                    "overeenkomst met u: uw accountgegevens en uw bestelgeschiedenis.",
+                    "The personal data you provided to us yourself and that we process by "
+                    "automated means on the basis of your consent or of our contract with you: "
+                    "your account details and your order history.",
+                ),
+            ),
+            FieldSpec(
+                "data_format",
+                _("Format"),
+                kind=LINE,
+                required=True,
+                initial=_text("CSV (UTF-8) en JSON", "CSV (UTF-8) and JSON"),
+                max_length=200,
+            ),
+            FieldSpec(
+                "delivery",
+                _("Provided to"),
+                kind=CHOICE,
+                choices=(
+                    ("subject", _("The data subject")),
+                    ("controller", _("Another controller, directly (Art 20(2))")),
+                ),
+                required=True,
+            ),
+            FieldSpec(
+                "other_controller",
+                _("Name of the other controller"),
+                kind=LINE,
+                max_length=200,
+                help_text=_("Required when the data is transmitted to another controller."),
+            ),
+            FieldSpec(
+                "annex",
+                _("Annex: files provided (one per line)"),
+                required=True,
+                initial=_text(
+                    "account.json\nbestelgeschiedenis.csv", "account.json\norder-history.csv"
+                ),
+                rows=3,
+            ),
+        ),
+        is_reply=True,
+        request_types=(RequestType.PORTABILITY,),
+        validate=_require_if(
+            "delivery",
+            "controller",
+            "other_controller",
+            _("Name the controller the data was transmitted to."),
+        ),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.RECTIFICATION_DONE,
+        fields=(
+            FieldSpec(
+                "corrections",
+                _("What was corrected or completed"),
+                required=True,
+                help_text=_("E.g. 'Your address: Kerkstraat 1 is now Molenweg 12, Utrecht.'"),
+            ),
+            RECIPIENTS_NOTE,
+        ),
+        is_reply=True,
+        request_types=(RequestType.RECTIFICATION,),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.ERASURE_DONE,
+        fields=(
+            FieldSpec(
+                "erased",
+                _("What was erased"),
+                required=True,
+                initial=_text(
+                    "Uw account en alle persoonsgegevens die daarbij horen.",
+                    "Your account and all personal data that belongs to it.",
+                ),
+            ),
+            FieldSpec(
+                "retained",
+                _("Data kept (if any)"),
+                help_text=_(
+                    "Only when some data must be kept: what, and for how long. The letter then "
+                    "states the Art 17(3) ground and the right to complain."
+                ),
+                rows=3,
+            ),
+            FieldSpec(
+                "retention_ground",
+                _("Ground for keeping it (Art 17(3))"),
+                kind=CHOICE,
+                choices=RETENTION_GROUNDS,
+            ),
+            RECIPIENTS_NOTE,
+        ),
+        is_reply=True,
+        request_types=(RequestType.ERASURE,),
+        validate=lambda data: (
+            {"retention_ground": _("Choose the Art 17(3) ground for the data you keep.")}
+            if data.get("retained") and not data.get("retention_ground")
+            else {"retained": _("Say which data is kept on this ground.")}
+            if data.get("retention_ground") and not data.get("retained")
+            else {}
+        ),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.RESTRICTION_APPLIED,
+        fields=(
+            FieldSpec("restricted", _("What is restricted"), required=True),
+            FieldSpec(
+                "until",
+                _("Until when"),
+                kind=LINE,
+                required=True,
+                max_length=300,
+                initial=_text(
+                    "totdat vaststaat of uw gegevens juist zijn",
+                    "until it is established whether your data is accurate",
+                ),
+            ),
+            RECIPIENTS_NOTE,
+        ),
+        is_reply=True,
+        request_types=(RequestType.RESTRICTION,),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.OBJECTION_UPHELD,
+        fields=(
+            FieldSpec("processing", _("Which processing stops"), required=True),
+            FieldSpec(
+                "direct_marketing",
+                _("Was the objection against direct marketing?"),
+                kind=CHOICE,
+                choices=(("no", _("No")), ("yes", _("Yes"))),
+                required=True,
+                help_text=_("For direct marketing processing always stops (Art 21(3))."),
+            ),
+            RECIPIENTS_NOTE,
+        ),
+        is_reply=True,
+        request_types=(RequestType.OBJECTION,),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.REFUSAL,
+        fields=(
+            FieldSpec(
+                "scope",
+                _("Refused"),
+                kind=CHOICE,
+                choices=(("full", _("Entirely")), ("partial", _("In part"))),
+                required=True,
+                initial=Prefill(_refusal_scope),
+            ),
+            FieldSpec(
+                "granted",
+                _("What was done (partial refusal)"),
+                help_text=_("Required for a partial refusal: the part of the request granted."),
+                rows=3,
+            ),
+            FieldSpec(
+                "ground",
+                _("Ground"),
+                kind=CHOICE,
+                choices=REFUSAL_GROUNDS,
+                required=True,
+                initial=Prefill(_refusal_ground),
+            ),
+            FieldSpec(
+                "reasons",
+                _("Reasons"),
+                required=True,
+                initial=Prefill(lambda case, profile, language: case.outcome_reason),
+                help_text=_(
+                    "Pre-filled with the reasons recorded when closing. The letter always adds "
+                    "the right to complain to the Autoriteit Persoonsgegevens and to go to court "
+                    "(Art 12(4))."
+                ),
+            ),
+        ),
+        is_reply=True,
+        validate=_require_if(
+            "scope", "partial", "granted", _("Say which part of the request was granted.")
+        ),
+    )
+)
+
+REPLY_TYPES = tuple(t for t, spec in LETTERS.items() if spec.is_reply)
+
+
+def get(letter_type: str) -> LetterSpec | None:
+    return LETTERS.get(letter_type)
+
+
+def initial_fields(spec: LetterSpec, case: Case, profile, language: str) -> dict:
+    return {f.name: f.initial_value(case, profile, language) for f in spec.fields}
+
+
+def clean_fields(
+    spec: LetterSpec, case: Case, profile, language: str, fields: dict | None
+) -> tuple[dict, dict]:
+    """The officer's fields, completed with the pre-filled text for what they left out, and
+    the errors by field name (empty when valid). Unknown names are errors too."""
+    fields = dict(fields or {})
+    errors = {}
+    unknown = set(fields) - {f.name for f in spec.fields}
+    for name in sorted(unknown):
+        errors[name] = _("This letter has no part called %(name)s.") % {"name": name}
+    cleaned = {}
+    for f in spec.fields:
+        value = fields[f.name] if f.name in fields else f.initial_value(case, profile, language)
+        value = "" if value is None else str(value)
+        value = value.replace("\r\n", "\n").strip()
+        if f.kind == LINE:
+            value = " ".join(value.split())
+        if f.kind == CHOICE and value not in {str(v) for v, _label in f.choices}:
+            errors[f.name] = _("Choose one of the options.")
+        elif f.required and not value:
+            errors[f.name] = _("This part is required.")
+        elif len(value) > f.max_length:
+            errors[f.name] = _("At most %(n)d characters.") % {"n": f.max_length}
+        cleaned[f.name] = value
+    if not errors and spec.validate:
+        errors.update(spec.validate(cleaned))
+    return cleaned, errors
+
+
+def suggestions(case: Case) -> list[LetterSpec]:
+    """The letters for this case's request type first, then the general ones."""
+    return sorted(LETTERS.values(), key=lambda spec: not spec.suits(case))
