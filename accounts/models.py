@@ -1,0 +1,83 @@
+"""The security log: who did what to staff accounts and to the data as a whole (two-factor
+resets, retention purges, exports of a request). It names staff accounts and references of
+requests, never personal data of data subjects.
+
+Append-only like ``cases.CaseEvent``: written once by the services, never changed or deleted
+through the app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityEventKind(models.TextChoices):
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login set up")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset")
+    BACKUP_CODES_RENEWED = "backup_codes_renewed", _("Backup codes renewed")
+    RETENTION_PURGE = "retention_purge", _("Retention purge")
+    CASE_EXPORTED = "case_exported", _("Request exported")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The security log is append-only.")
+
+    def delete(self):
+        raise TypeError("The security log is append-only.")
+
+
+class SecurityEvent(models.Model):
+    at = models.DateTimeField(_("at"), db_index=True)
+    kind = models.CharField(_("what"), max_length=30, choices=SecurityEventKind.choices)
+    # Who did it: a staff user, or nobody for the system (the daily purge).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by"), max_length=150, blank=True)
+    # Whose staff account it concerns (two-factor events), if any.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    account_label = models.CharField(_("account"), max_length=150, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    # Counts, references and settings in force; never the data that was removed.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security log entry")
+        verbose_name_plural = _("security log")
+        ordering = ("-at", "-id")
+        default_permissions = ("view",)
+        permissions = [
+            ("export_case", _("Can export a whole request (JSON, PDF)")),
+            ("run_retention_purge", _("Can see and run the retention purge")),
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The security log is append-only.")
+
+    @property
+    def actor_display(self) -> str:
+        return self.actor_label or str(_("System"))
