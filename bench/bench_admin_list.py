@@ -24,12 +24,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cases.demo import OFFICER_GROUP  # noqa: E402
 from cases.models import Case  # noqa: E402
 
 PAGES = {
@@ -50,14 +47,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-officer", defaults={"is_staff": True}
-    )
-    from django.contrib.auth.models import Group
+    from bench.pages import admin_client  # logged in with both factors
 
-    user.groups.add(Group.objects.get(name=OFFICER_GROUP))
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
+    client = admin_client("bench-officer")
     total = Case.objects.count()
     print(f"{connection.vendor}, {total:,} cases, {args.runs} runs per page (warm)\n")
     print("| page | queries | median ms | p95 ms |\n|---|---:|---:|---:|")

@@ -452,6 +452,12 @@ class CaseAdmin(admin.ModelAdmin):
 
     # Permissions --------------------------------------------------------------------------
 
+    def has_change_permission(self, request, obj=None):
+        # An anonymised request is kept for the statistics only; nothing is typed back in.
+        if obj is not None and obj.anonymised_at:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Requests are never deleted by hand; the retention purge anonymises them.
         return False
@@ -610,7 +616,7 @@ class CaseAdmin(admin.ModelAdmin):
 class CaseEventAdmin(admin.ModelAdmin):
     """The audit trail across all cases: read-only, for the DPO and auditors."""
 
-    list_display = ("at", "case", "kind", "actor_label", "from_status", "to_status")
+    list_display = ("at", "case", "kind", "actor_display", "from_status", "to_status")
     list_filter = ("kind", "actor_type")
     list_select_related = ("case",)
     search_fields = ("case__reference",)

@@ -8,3 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .public import admin as _public  # noqa: F401  (public pages' action, panel, e-mail links)

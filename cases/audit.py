@@ -30,9 +30,11 @@ class Actor:
 
     @property
     def label(self) -> str:
+        """The user's name at the time; empty for the system and the data subject, whose
+        label is translated when shown (CaseEvent.actor_display)."""
         if self.type == ActorType.USER and self.user is not None:
             return self.user.get_username()
-        return str(ActorType(self.type).label)
+        return ""
 
 
 def record_event(

@@ -1,7 +1,7 @@
 """The deadline engine: pure functions, dates in, dates out.
 
-The law is written down in ../shared/docs/legal.md (summarised in docs/deadlines.md) ("Time limits", "Dutch non-working days" and "The
-project's deadline rules"). In short:
+The law is written down in ../shared/docs/legal.md ("Time limits", "Dutch non-working days"
+and "The project's deadline rules"), summarised in docs/deadlines.md. In short:
 
 - A period in months ends on the same date in the later month, or on that month's last day when
   the date does not exist there (Regulation 1182/71, Art 3; EDPB Guidelines 01/2022 §159-161).

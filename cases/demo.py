@@ -97,7 +97,12 @@ def ensure_demo_officers() -> list:
     for username, first, last in DEMO_OFFICERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "is_staff": True},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "is_staff": True,
+            },
         )
         if created:
             user.set_unusable_password()
@@ -288,7 +293,7 @@ def _event(case, kind, at, *, actor=None, **kwargs) -> CaseEvent:
         at=at,
         actor_type=ActorType.USER if actor else ActorType.SYSTEM,
         actor=actor,
-        actor_label=actor.get_username() if actor else str(ActorType.SYSTEM.label),
+        actor_label=actor.get_username() if actor else "",
         **kwargs,
     )
 

@@ -172,12 +172,16 @@ class Case(models.Model):
     outcome_reason = models.TextField(_("reasons for the outcome"), blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
-    # A web request counts as received once the subject confirms the e-mail address.
+    # A web request is received when it is submitted (the clock starts then, EDPB §159); it
+    # joins the officers' queue only once the subject confirms the e-mail address.
     confirmed_at = models.DateTimeField(
         _("e-mail confirmed at"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Set by the retention purge (issue 7, cases/retention.py) when it removed the personal
+    # data of this closed request.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("request")
@@ -201,6 +205,24 @@ class Case(models.Model):
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
             ),
             models.Index(fields=("status", "effective_due_date"), name="case_status_due_idx"),
+            # The list of all requests in queue order (admin "All", API default ordering).
+            models.Index(
+                fields=("effective_due_date", "reference_year", "reference_number"),
+                name="case_due_order_idx",
+            ),
+            # The dashboard's monthly counts (covering on PostgreSQL; plain elsewhere).
+            models.Index(
+                fields=("received_on",),
+                include=("request_type",),
+                name="case_received_type_idx",
+                condition=~Q(status="unconfirmed"),
+            ),
+            models.Index(
+                fields=("closed_at",),
+                include=("received_on", "effective_due_date"),
+                name="case_answered_idx",
+                condition=Q(status="closed"),
+            ),
             models.Index(fields=("assignee", "status"), name="case_assignee_status_idx"),
             models.Index(fields=("-received_at",), name="case_received_idx"),
             models.Index(fields=("received_on",), name="case_received_on_idx"),
@@ -277,6 +299,17 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Audit events are append-only.")
 
+    def redact_personal_data(self, redactions: dict[int, tuple[str, dict]]) -> int:
+        """The one exception to append-only, for the retention purge (``cases/retention.py``)
+        and nothing else: replaces the free text of these events, ``{event id: (message,
+        changes)}``, with the redacted versions the purge computed. Kind, time, actor and
+        statuses are never written, so the timeline keeps its shape. Returns the rows
+        changed."""
+        changed = 0
+        for pk, (message, changes) in redactions.items():
+            changed += models.QuerySet.update(self.filter(pk=pk), message=message, changes=changes)
+        return changed
+
 
 class ActorType(models.TextChoices):
     USER = "user", _("Staff user")
@@ -300,6 +333,9 @@ class EventKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     LETTER = "letter", _("Letter")
     DOCUMENT = "document", _("Document received")
+    # The retention purge (issue 7, cases/retention.py).
+    DOCUMENTS_DELETED = "documents_deleted", _("Identity documents deleted")
+    ANONYMISED = "anonymised", _("Personal data anonymised")
 
 
 def _status_label(value: str) -> str:
@@ -322,7 +358,7 @@ class CaseEvent(models.Model):
         related_name="+",
     )
     # The actor's name at the time, kept when the account is later removed.
-    actor_label = models.CharField(_("by"), max_length=150)
+    actor_label = models.CharField(_("by"), max_length=150, blank=True)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     # {"field": [before, after]} for changed fields; other structured details per kind.
@@ -349,6 +385,10 @@ class CaseEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
     @property
+    def actor_display(self) -> str:
+        return self.actor_label or str(ActorType(self.actor_type).label)
+
+    @property
     def from_status_label(self) -> str:
         return _status_label(self.from_status)
 
@@ -365,3 +405,61 @@ class CaseEvent(models.Model):
             else:
                 rows.append((field, value, None, False))
         return rows
+
+
+# --- The data subject's side (cases/public, issue 3) -------------------------------------------
+
+
+class StatusToken(models.Model):
+    """A private link to a case's status page. Only the SHA-256 hash of the token is stored:
+    the token itself exists only in the e-mail (or redirect) that carried it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), editable=False)
+
+    class Meta:
+        verbose_name = _("status link")
+        verbose_name_plural = _("status links")
+
+    def __str__(self):
+        return f"{self.case_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SubjectSubmission(models.Model):
+    """What the data subject sent through the status page: a message and/or files."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subject_submissions")
+    submitted_at = models.DateTimeField(_("received at"), editable=False)
+    message = models.TextField(_("message"), max_length=4000, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("submission by the data subject")
+        verbose_name_plural = _("submissions by the data subject")
+        ordering = ("submitted_at", "id")
+        indexes = [models.Index(fields=("case", "submitted_at"), name="subjectsub_case_at_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class SubjectFile(models.Model):
+    """One uploaded file, stored under settings.PRIVATE_FILES_ROOT under a random name."""
+
+    submission = models.ForeignKey(
+        SubjectSubmission, on_delete=models.CASCADE, related_name="files"
+    )
+    # Relative to settings.PRIVATE_FILES_ROOT; never under a static or media root.
+    storage_path = models.CharField(max_length=255, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255, editable=False)
+    content_type = models.CharField(_("type"), max_length=50, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("file from the data subject")
+        verbose_name_plural = _("files from the data subject")
+        ordering = ("id",)
+
+    def __str__(self):
+        return self.original_name

@@ -230,6 +230,12 @@ def case_update(*, case_id: int, actor: Actor, changes: dict, now=None) -> Case:
         )
     now = now or timezone.now()
     case = _lock(case_id)
+    if case.anonymised_at:
+        raise CaseActionError(
+            _("%(reference)s was anonymised: its personal data cannot be filled in again.")
+            % {"reference": case.reference},
+            code="read_only",
+        )
     diff = {}
     for field, value in changes.items():
         before = getattr(case, field)

@@ -6,6 +6,7 @@ app runs on the *embedded defaults*: SQLite, a Celery broker on the filesystem a
 written to files, all under ``var/``.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -35,8 +36,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",  # API tokens, created and revoked in the admin (issue 6)
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "cases",
     "notifications",
+    "cases.reports",  # the DPO's dashboard, the register of requests and its exports (issue 8)
+    "letters",  # reply letters as PDF, archived and sent to the subject (issue 5)
 ]
 
 MIDDLEWARE = [
@@ -157,6 +163,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Public pages (issue 3): delete web requests never confirmed, once a day.
+CELERY_BEAT_SCHEDULE["cases-purge-unconfirmed-requests"] = {
+    "task": "cases.public.tasks.purge_unconfirmed_requests",
+    "schedule": 24 * 60 * 60,
+}
 
 # --- Logging ------------------------------------------------------------------------------
 # Log lines name cases by id or reference, never by the subject's name or e-mail address.
@@ -192,3 +203,236 @@ DSAR_ORGANISATION = {
 }
 # Where "new request" and unassigned-case reminders go.
 DSAR_PRIVACY_TEAM_EMAIL = env.str("DSAR_PRIVACY_TEAM_EMAIL", default=DSAR_ORGANISATION["email"])
+
+# --- Public pages: request form, confirmation, status page (cases/public, issue 3) ---------
+
+# The cache holds the public pages' rate-limit counters, shared by every web process: Redis
+# when REDIS_URL is set, else files under var/cache/ (no server needed).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dsar",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# Days a confirmation link stays valid after it is e-mailed.
+DSAR_CONFIRMATION_MAX_AGE_DAYS = env.int("DSAR_CONFIRMATION_MAX_AGE_DAYS", default=7)
+# Web requests never confirmed are deleted this many days after they were made.
+DSAR_UNCONFIRMED_RETENTION_DAYS = env.int("DSAR_UNCONFIRMED_RETENTION_DAYS", default=30)
+# Uploads on the status page: PDF, JPEG or PNG, at most this many MB per file, this many files
+# at a time.
+DSAR_UPLOAD_MAX_MB = env.int("DSAR_UPLOAD_MAX_MB", default=10)
+DSAR_UPLOAD_MAX_FILES = env.int("DSAR_UPLOAD_MAX_FILES", default=5)
+# Rate limits as "<count>/<s|m|h|d>", counted per client IP address or per e-mail address.
+DSAR_RATE_LIMITS = {
+    "submit_ip": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_IP", default="20/h"),
+    "submit_email": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_EMAIL", default="10/d"),
+    # Unknown status tokens and invalid confirmation links.
+    "bad_link_ip": env.str("DSAR_RATE_LIMIT_BAD_LINK_PER_IP", default="60/h"),
+    "upload_ip": env.str("DSAR_RATE_LIMIT_UPLOAD_PER_IP", default="30/h"),
+}
+# Reverse proxies in front of the app that append to X-Forwarded-For. 0: the client address
+# is REMOTE_ADDR (gunicorn or runserver facing the clients directly).
+DSAR_TRUSTED_PROXY_COUNT = env.int("DSAR_TRUSTED_PROXY_COUNT", default=0)
+# A form sent without a valid CSRF token gets a plain-language page instead of Django's.
+CSRF_FAILURE_VIEW = "cases.public.views.csrf_failure"
+
+# --- REST API (cases/api, issue 6) ------------------------------------------------------------
+# Officers and integrations authenticate with a per-user token (created and revoked in the
+# admin) or, in the browsable API, with their admin session. See docs/api.md.
+
+REST_FRAMEWORK = {
+    # Token first: a request without credentials then gets 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.IsOfficer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
+    # Anonymous requests are throttled per client address; officers are not.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DSAR_API_RATE_ANON", default="120/h"),
+        # The public submission endpoint, on top of "anon" (same limit as the web form).
+        "public_submission": env.str(
+            "DSAR_API_RATE_PUBLIC_SUBMISSION", default=DSAR_RATE_LIMITS["submit_ip"]
+        ),
+    },
+    # The client address for throttling: REMOTE_ADDR unless proxies are trusted (as above).
+    "NUM_PROXIES": DSAR_TRUSTED_PROXY_COUNT,
+}
+# Page size of the case list; a client may ask for up to DSAR_API_MAX_PAGE_SIZE.
+DSAR_API_PAGE_SIZE = env.int("DSAR_API_PAGE_SIZE", default=50)
+DSAR_API_MAX_PAGE_SIZE = env.int("DSAR_API_MAX_PAGE_SIZE", default=200)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DSAR tracker API",
+    "DESCRIPTION": (
+        "Cases of data subject requests (GDPR/AVG): list, read, register and work them "
+        "through the same rules as the officers' screens.\n\n"
+        "**Authentication**: send `Authorization: Token <key>`. An administrator creates "
+        "and revokes keys in the admin (Auth Token › Tokens); the key acts as its user, "
+        "with that user's permissions. In the browser, the admin session works too.\n\n"
+        "**Errors** all look like "
+        '`{"error": {"code": "...", "message": "...", "fields": {...}}}`: 400 invalid '
+        "input, 401 no or a wrong token, 403 no permission, 404 not found, 409 not "
+        "allowed in the case's current state, 429 too many requests.\n\n"
+        "A guide with curl examples is in the project's docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page are public (they hold no data); every endpoint they
+    # describe checks its own permissions.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used by several fields (subject_language, language, ...).
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "cases.models.Language"},
+}
+
+# --- Notifications: e-mail outbox, deadline reminders, digests (notifications, issue 4) -----
+# See docs/notifications.md for the policy and the delivery guarantee.
+
+# Reminders to the assignee (or DSAR_PRIVACY_TEAM_EMAIL when nobody is assigned): this many
+# calendar days before the due date, this many working days before, on the due day, and every
+# working day while overdue. The DPO (DSAR_DPO_EMAIL) is told once when a case is overdue.
+DSAR_REMINDER_DAYS_BEFORE = env.int("DSAR_REMINDER_DAYS_BEFORE", default=7)
+DSAR_REMINDER_WORKING_DAYS_BEFORE = env.int("DSAR_REMINDER_WORKING_DAYS_BEFORE", default=2)
+# Each officer's digest of their open requests, at this local time (TIME_ZONE), on working
+# days only unless DSAR_DIGEST_WORKING_DAYS_ONLY is false.
+DSAR_DIGEST_TIME = env.str("DSAR_DIGEST_TIME", default="08:00")
+DSAR_DIGEST_WORKING_DAYS_ONLY = env.bool("DSAR_DIGEST_WORKING_DAYS_ONLY", default=True)
+# How often Celery beat runs the sweep that plans reminders and re-enqueues lost e-mails.
+DSAR_REMINDER_SWEEP_SECONDS = env.int("DSAR_REMINDER_SWEEP_SECONDS", default=60)
+# Delivery: attempts before an e-mail is marked failed; retry after 60 s, 120 s, 240 s, …
+# at most DSAR_EMAIL_RETRY_MAX_SECONDS, which stays far below the Redis visibility timeout
+# (CELERY_BROKER_TRANSPORT_OPTIONS above; a system check warns otherwise).
+DSAR_EMAIL_MAX_ATTEMPTS = env.int("DSAR_EMAIL_MAX_ATTEMPTS", default=8)
+DSAR_EMAIL_RETRY_BASE_SECONDS = env.int("DSAR_EMAIL_RETRY_BASE_SECONDS", default=60)
+DSAR_EMAIL_RETRY_MAX_SECONDS = env.int("DSAR_EMAIL_RETRY_MAX_SECONDS", default=900)
+# A pending e-mail whose delivery message was handed to the broker this long ago without
+# result is enqueued again by the sweep (the message was lost, e.g. Redis was down).
+DSAR_EMAIL_REQUEUE_AFTER_SECONDS = env.int("DSAR_EMAIL_REQUEUE_AFTER_SECONDS", default=300)
+# A worker that claimed an e-mail this long ago without finishing is taken to have died; the
+# sweep hands the e-mail out again (the at-least-once guarantee).
+DSAR_EMAIL_SENDING_LEASE_SECONDS = env.int("DSAR_EMAIL_SENDING_LEASE_SECONDS", default=600)
+
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.sweep",
+    "schedule": DSAR_REMINDER_SWEEP_SECONDS,
+    # A sweep nobody picked up in time is dropped: the next one does the same work.
+    "options": {"expires": DSAR_REMINDER_SWEEP_SECONDS},
+}
+
+# --- Reply letters (letters/, issue 5) ------------------------------------------------------
+
+# WeasyPrint logs every rendering step at INFO; keep its warnings (refused or missing
+# resources) and drop the step-by-step progress.
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- Security and accountability (accounts/, issue 7) ----------------------------------------
+# Two-factor login for staff, lockout after failed logins, the Content-Security-Policy and the
+# retention periods. docs/security.md explains each choice; docs/retention.md the periods.
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "accounts",
+]
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env.str("DSAR_TOTP_ISSUER", default=f"{DSAR_ORGANISATION['name']} AVG")
+
+# Failed logins are counted per user name *and* client address (django-axes): after
+# DSAR_LOGIN_FAILURE_LIMIT failures that combination is blocked for DSAR_LOGIN_COOLOFF_MINUTES.
+# The DPO unblocks it earlier in the admin (Axes › Access attempts) or with
+# `manage.py axes_reset_username USERNAME`.
+DSAR_LOGIN_FAILURE_LIMIT = env.int("DSAR_LOGIN_FAILURE_LIMIT", default=5)
+DSAR_LOGIN_COOLOFF_MINUTES = env.int("DSAR_LOGIN_COOLOFF_MINUTES", default=30)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a blocked login before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = DSAR_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=DSAR_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The same client address as the public pages' rate limits (DSAR_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "cases.public.ratelimit.client_ip"
+# Staff user names and addresses are logged by axes at INFO; data subjects never log in.
+AXES_VERBOSE = True
+
+_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireStaffTwoFactorMiddleware",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+
+# The API refuses staff tokens and sessions without a second factor (accounts.authentication).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.TwoFactorTokenAuthentication",
+    "accounts.authentication.TwoFactorSessionAuthentication",
+]
+
+# Retention (cases/retention.py, docs/retention.md). Unconfirmed web requests:
+# DSAR_UNCONFIRMED_RETENTION_DAYS above. Files the subject uploaded (identity documents) are
+# deleted once the identity is verified, and at the latest this many days after closing:
+DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
+# Closed requests are anonymised this many days after closing (two years by default).
+DSAR_CASE_RETENTION_DAYS = env.int("DSAR_CASE_RETENTION_DAYS", default=730)
+CELERY_BEAT_SCHEDULE["accounts-purge-expired"] = {
+    "task": "accounts.purge_expired",
+    "schedule": 24 * 60 * 60,
+}
+
+# Content-Security-Policy (django-csp 4) on every page, in every environment, so that a page
+# that breaks it breaks in development and in the browser tests too: only our own scripts,
+# styles, images and fonts; no inline script or style; no framing; forms post only to us.
+# Swagger UI and its icons are served from our static files (drf-spectacular-sidecar); its
+# icons are data: URIs, hence img-src data:.
+_csp_index = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_csp_index:_csp_index] = [
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the app never uses are switched off for every page.
+DSAR_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"

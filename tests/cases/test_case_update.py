@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from cases import services
-from cases.models import CaseEvent, EventKind, Status
+from cases.models import Case, CaseEvent, EventKind, Status
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,13 @@ def test_it_refuses_a_naive_received_at(case_in, actor, snapshot):
         update(case, actor, received_at=datetime.datetime(2026, 3, 2, 14, 0))
 
     assert snapshot(case) == before
+
+
+def test_it_refuses_to_edit_an_anonymised_case(case_in, actor):
+    case = case_in(Status.CLOSED)
+    Case.objects.filter(pk=case.pk).update(anonymised_at=at(2026, 6, 1))
+
+    with pytest.raises(services.CaseActionError) as excinfo:
+        update(case, actor, subject_name="Typed back in")
+
+    assert excinfo.value.code == "read_only"

@@ -21,7 +21,12 @@ class Command(BaseCommand):
         User = get_user_model()
         user, _ = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": "Demo", "last_name": "Privacy officer", "is_staff": True},
+            defaults={
+                "first_name": "Demo",
+                "last_name": "Privacy officer",
+                "email": f"{username}@example.org",
+                "is_staff": True,
+            },
         )
         password = secrets.token_urlsafe(12)
         user.set_password(password)
