@@ -199,8 +199,10 @@ class Case(models.Model):
         ]
         indexes = [
             # The officers' queue and the reminder sweep: open cases by due date.
+            # Its columns follow the queue's ORDER BY, so the first page is read off the
+            # index; the full-list index below would otherwise be walked past closed cases.
             models.Index(
-                fields=("effective_due_date", "id"),
+                fields=("effective_due_date", "reference_year", "reference_number"),
                 name="case_open_due_idx",
                 condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
             ),
