@@ -49,8 +49,10 @@ def test_an_officer_works_a_postal_request_from_registration_to_closure(
         assert c.reference == "DSAR-2026-00001"
         assert c.received_on == datetime.date(2026, 11, 20)
         # four weeks: Friday 18 December 2026
-        assert c.due_date == deadlines.due_date(datetime.date(2026, 11, 20)) == datetime.date(
-            2026, 12, 18
+        assert (
+            c.due_date
+            == deadlines.due_date(datetime.date(2026, 11, 20))
+            == datetime.date(2026, 12, 18)
         )
         page = officer_client.get(change(c.pk)).content.decode()
         assert "Friday 18 December 2026" in page
