@@ -25,13 +25,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cases.demo import OFFICER_GROUP  # noqa: E402
 from cases.models import Case  # noqa: E402
 
 PAGES = {
@@ -63,15 +59,9 @@ def main():
     parser.add_argument("--only", default="", help="only pages whose label contains this text")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-dpo", defaults={"is_staff": True}
-    )
-    user.groups.add(Group.objects.get(name=OFFICER_GROUP))
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="reports", codename="view_register")
-    )
-    client = Client(headers={"accept-language": args.language})
-    client.force_login(user)
+    from bench.pages import admin_client  # logged in with both factors
+
+    client = admin_client("bench-dpo", ("reports.view_register",), language=args.language)
     total = Case.objects.count()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(

@@ -11,8 +11,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,15 +114,18 @@ def _set_status(case: Case, actor: Actor, to_status: str, now, message: str = ""
 
 
 def _next_reference(year: int) -> tuple[int, str]:
-    """The next number for ``year``, unique under concurrent creation: the counter row is
-    incremented in the database and locked until the surrounding transaction commits."""
-    try:
-        with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(year=year)
-    except IntegrityError:
-        pass  # another transaction created the row first
-    ReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    number = ReferenceCounter.objects.values_list("last_number", flat=True).get(year=year)
+    """The next number for ``year``, unique and gap-free under concurrent creation: one
+    upsert increments the counter row and keeps it locked until the surrounding transaction
+    commits (PostgreSQL and SQLite >= 3.35 both speak INSERT ... ON CONFLICT ... RETURNING)."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [year],
+        )
+        (number,) = cursor.fetchone()
     return number, format_reference(year, number)
 
 
