@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 
 class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login set up")
@@ -20,15 +22,11 @@ class SecurityEventKind(models.TextChoices):
     CASE_EXPORTED = "case_exported", _("Request exported")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The security log is append-only.")
-
-    def delete(self):
-        raise TypeError("The security log is append-only.")
+class SecurityEventQuerySet(AppendOnlyQuerySet):
+    refusal = "The security log is append-only."
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     at = models.DateTimeField(_("at"), db_index=True)
     kind = models.CharField(_("what"), max_length=30, choices=SecurityEventKind.choices)
     # Who did it: a staff user, or nobody for the system (the daily purge).
@@ -55,7 +53,9 @@ class SecurityEvent(models.Model):
     # Counts, references and settings in force; never the data that was removed.
     details = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    refusal = "The security log is append-only."
+
+    objects = SecurityEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security log entry")
@@ -69,14 +69,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The security log is append-only.")
 
     @property
     def actor_display(self) -> str:

@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
+from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class RequestType(models.TextChoices):
@@ -290,14 +291,10 @@ class CasePause(models.Model):
         return f"{self.get_reason_display()} ({self.started_at:%Y-%m-%d})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class CaseEventQuerySet(AppendOnlyQuerySet):
     """Audit events are written once and never changed through the app."""
 
-    def update(self, **kwargs):
-        raise TypeError("Audit events are append-only.")
-
-    def delete(self):
-        raise TypeError("Audit events are append-only.")
+    refusal = "Audit events are append-only."
 
     def redact_personal_data(self, redactions: dict[int, tuple[str, dict]]) -> int:
         """The one exception to append-only, for the retention purge (``cases/retention.py``)
@@ -307,7 +304,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         changed."""
         changed = 0
         for pk, (message, changes) in redactions.items():
-            changed += models.QuerySet.update(self.filter(pk=pk), message=message, changes=changes)
+            changed += self.filter(pk=pk)._permitted_update(message=message, changes=changes)
         return changed
 
 
@@ -342,7 +339,7 @@ def _status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One entry of a case's audit trail, written by the service that made the change,
     in the same transaction."""
 
@@ -365,7 +362,9 @@ class CaseEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     message = models.TextField(_("details"), blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    refusal = "Audit events are append-only."
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -375,14 +374,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only.")
 
     @property
     def actor_display(self) -> str:

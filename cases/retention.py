@@ -382,9 +382,7 @@ def _redact_letters(case) -> list[str]:
     letters = list(Letter.objects.filter(case=case).values_list("pk", "file_path", "fields"))
     for pk, _path, fields in letters:
         redacted = {key: _redact_value(value) for key, value in (fields or {}).items()}
-        # Letters are immutable through the app (LetterQuerySet.update raises); the retention
-        # purge is the one writer allowed to redact them, like CaseEvent.redact_personal_data.
-        models.QuerySet.update(Letter.objects.filter(pk=pk), fields=redacted)
+        Letter.objects.filter(pk=pk).redact_fields(redacted)
     return [path for _pk, path, _fields in letters if path]
 
 

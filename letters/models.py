@@ -18,6 +18,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cases.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from cases.models import Case, Language
 
 from .defaults import ACCESS_SECTIONS, STANDARD_TEXTS
@@ -191,22 +192,23 @@ class LetterType(models.TextChoices):
     REFUSAL = "refusal", _("Refusal or partial refusal (Art 12(4))")
 
 
-class LetterQuerySet(models.QuerySet):
+class LetterQuerySet(AppendOnlyQuerySet):
     """Letters are archived: never updated or deleted through the app."""
 
-    def update(self, **kwargs):
-        raise TypeError("Letters are immutable; generate a new version instead.")
+    refusal = "Letters are immutable: generate a new version instead; none is ever deleted."
 
-    def delete(self):
-        raise TypeError("Letters are immutable and are never deleted through the app.")
+    def redact_fields(self, fields: dict) -> int:
+        """The retention purge's exception (``cases/retention.py``): replace the officer's
+        free-text fields of an anonymised case's letters with their redacted version."""
+        return self._permitted_update(fields=fields)
 
     def mark_sent(self, at) -> int:
         """Set ``sent_at`` on those not sent yet; the one change a letter allows. Returns how
         many rows changed (0: someone else sent it first)."""
-        return models.QuerySet.update(self.filter(sent_at__isnull=True), sent_at=at)
+        return self.filter(sent_at__isnull=True)._permitted_update(sent_at=at)
 
 
-class Letter(models.Model):
+class Letter(AppendOnlyModel):
     case = models.ForeignKey(
         Case, verbose_name=_("request"), on_delete=models.PROTECT, related_name="letters"
     )
@@ -237,6 +239,8 @@ class Letter(models.Model):
     # Set by batch rendering so that a task run twice makes one letter, not two.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
+    refusal = LetterQuerySet.refusal
+
     objects = LetterQuerySet.as_manager()
 
     class Meta:
@@ -253,14 +257,6 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"{self.case.reference} {self.get_letter_type_display()} v{self.version}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Letters are immutable; generate a new version instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Letters are immutable and are never deleted through the app.")
 
     @property
     def is_sent(self) -> bool:
