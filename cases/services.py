@@ -172,7 +172,6 @@ CREATE_FIELDS = (
 UPDATABLE_FIELDS = (*CREATE_FIELDS, "received_at")
 
 
-@transaction.atomic
 def case_create(
     *,
     actor: Actor,
@@ -199,18 +198,23 @@ def case_create(
     )
     _apply_deadlines(case)
     case.reference_year = case.received_on.year
-    case.reference_number, case.reference = _next_reference(case.reference_year)
-    case.full_clean(validate_unique=False, validate_constraints=False)
-    case.save()
-    event = record_event(
-        case,
-        actor,
-        EventKind.CREATED,
-        at=now,
-        to_status=case.status,
-        message=case.get_channel_display(),
+    case.full_clean(
+        exclude=["reference", "reference_number"], validate_unique=False, validate_constraints=False
     )
-    _emit(case, event)
+    # Every check is done: what follows fails only in the database, and then the caller's
+    # transaction (the web form's, say) is lost with it anyway, so no savepoint when nested.
+    with transaction.atomic(savepoint=False):
+        case.reference_number, case.reference = _next_reference(case.reference_year)
+        case.save()
+        event = record_event(
+            case,
+            actor,
+            EventKind.CREATED,
+            at=now,
+            to_status=case.status,
+            message=case.get_channel_display(),
+        )
+        _emit(case, event)
     return case
 
 

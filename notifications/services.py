@@ -197,15 +197,19 @@ def email_plan(
         enqueued_at=now if enqueue else None,
         created_at=now,
     )
-    # Without a key of the caller's the row is simply unique.
-    email.dedupe_key = dedupe_key or f"{kind}:{uuid.uuid4().hex}"
-    try:
-        with transaction.atomic():  # a savepoint: a lost race must not break the caller
-            email.save()
-    except IntegrityError:
-        if OutboundEmail.objects.filter(dedupe_key=email.dedupe_key).exists():
-            return None
-        raise
+    if dedupe_key:
+        email.dedupe_key = dedupe_key
+        try:
+            with transaction.atomic():  # a savepoint: a lost race must not break the caller
+                email.save()
+        except IntegrityError:
+            if OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
+    else:
+        # Without a key of the caller's the row is unique by construction: no savepoint.
+        email.dedupe_key = f"{kind}:{uuid.uuid4().hex}"
+        email.save()
     if enqueue:
         email_id = email.pk
         transaction.on_commit(lambda: enqueue_delivery(email_id, countdown=max(countdown, 0)))

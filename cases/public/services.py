@@ -50,7 +50,8 @@ def case_submit_web_request(*, fields: dict, now: datetime.datetime | None = Non
             "confirmation_days": settings.DSAR_CONFIRMATION_MAX_AGE_DAYS,
             "retention_days": settings.DSAR_UNCONFIRMED_RETENTION_DAYS,
         },
-        dedupe_key=f"confirm_address:{case.pk}",
+        # No dedupe key: the case is new in this transaction, so its first e-mail is too (and
+        # the row goes in without a savepoint).
     )
     return case
 

@@ -159,8 +159,9 @@ def start(request):
         return redirect("public:sent")
     if not form.is_valid():
         return _render(request, "public/start.html", context)
-    if not ratelimit.hit("submit_ip", ratelimit.client_ip(request)) or not ratelimit.hit(
-        "submit_email", form.cleaned_data["email"].lower()
+    if not ratelimit.hit_all(
+        ("submit_ip", ratelimit.client_ip(request)),
+        ("submit_email", form.cleaned_data["email"].lower()),
     ):
         return _too_many(request, "public/start.html", context)
     case = case_submit_web_request(fields=form.case_fields())

@@ -38,7 +38,7 @@ def fresh_throttle_counters(monkeypatch):
     counters = LocMemCache(f"api-throttle-{uuid.uuid4()}", {})
     monkeypatch.setattr(SimpleRateThrottle, "cache", counters)
     # The per-address limit of the public submission, shared with the web form.
-    monkeypatch.setattr(public_ratelimit, "cache", counters)
+    monkeypatch.setattr(public_ratelimit, "_cache", lambda: counters)
 
 
 def token_client(user=None) -> APIClient:

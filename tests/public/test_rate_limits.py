@@ -3,6 +3,7 @@ uploads: a clear message, nothing lost of what was typed, and no limit at all wh
 is down rather than a lost request."""
 
 import copy
+import time
 import uuid
 
 import pytest
@@ -85,7 +86,7 @@ def test_a_cache_that_is_down_does_not_lose_a_request(submit, limits, monkeypatc
         def __getattr__(self, name):
             raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(ratelimit, "cache", CacheDown())
+    monkeypatch.setattr(ratelimit, "_cache", CacheDown)
     for n in range(5):
         assert submit(email=f"p{n}@example.org").status_code == 302
     assert Case.objects.count() == 5
@@ -130,3 +131,43 @@ def test_a_mistyped_setting_is_reported_at_start_up(settings):
     errors = check_public_settings()
     assert [e.id for e in errors] == ["cases.E101", "cases.E102"]
     assert "submit_ip" in errors[0].msg
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["configured-cache", "memory-cache"])
+def test_one_request_counts_its_limits_in_order_and_stops_at_the_first_refusal(
+    settings, configured
+):
+    """The form counts its IP address and then its e-mail address (on Redis in one round
+    trip); an attempt refused for its IP address does not use up the e-mail address's
+    allowance."""
+    if configured:
+        settings.CACHES = CONFIGURED_CACHES
+    settings.DSAR_RATE_LIMITS = {"submit_ip": "1/h", "submit_email": "3/d"}
+    ip, address = f"ip-{uuid.uuid4().hex}", f"{uuid.uuid4().hex}@example.org"
+
+    def attempt(ip_address):
+        return ratelimit.hit_all(("submit_ip", ip_address), ("submit_email", address))
+
+    assert attempt(ip)
+    assert not attempt(ip)  # the IP address is over its limit; the address is not counted
+    assert [attempt(f"{ip}-{n}") for n in range(3)] == [True, True, False]
+
+
+def test_on_redis_every_counter_expires(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("the embedded defaults have no Redis; CI runs this against Redis")
+    settings.CACHES = CONFIGURED_CACHES
+    settings.DSAR_RATE_LIMITS = {"submit_ip": "20/h", "submit_email": "10/d"}
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    ip, address = f"ip-{uuid.uuid4().hex}", f"{uuid.uuid4().hex}@example.org"
+    assert ratelimit.hit_all(("submit_ip", ip), ("submit_email", address))
+    client = backend._cache.get_client(write=True)
+
+    def ttl(scope, value, seconds):
+        key = ratelimit._key(scope, value, int(time.time() // seconds))
+        return client.ttl(backend.make_and_validate_key(key))
+
+    assert 3600 < ttl("submit_ip", ip, 3600) <= 3660
+    assert 86400 < ttl("submit_email", address, 86400) <= 86460

@@ -7,6 +7,8 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent, Channel, EventKind, Status
@@ -214,3 +216,21 @@ def test_the_request_is_kept_when_the_broker_is_down(
     assert case.status == Status.UNCONFIRMED
     email = OutboundEmail.objects.get(case=case)
     assert email.state == "pending"  # the sweep sends it once the broker is back
+
+
+def test_a_submitted_request_costs_four_writes_in_one_transaction(submit):
+    """The form is the public, busiest page: the counter of reference numbers, the case, its
+    audit event and the planned e-mail, and nothing else (no savepoints inside, no look-ups
+    first). Here the test's own transaction is around it, so the form's shows as a savepoint;
+    on its own it is BEGIN ... COMMIT."""
+    with CaptureQueriesContext(connection) as queries:
+        assert submit().status_code == 302
+    statements = [" ".join(q["sql"].replace('"', "").split()[:3]) for q in queries.captured_queries]
+    assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE")
+    assert statements[1:-1] == [
+        "INSERT INTO cases_referencecounter",
+        "INSERT INTO cases_case",
+        "INSERT INTO cases_caseevent",
+        "INSERT INTO notifications_outboundemail",
+    ]
+    assert Case.objects.get().reference and OutboundEmail.objects.get().kind == "confirm_address"
