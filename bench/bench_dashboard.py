@@ -30,6 +30,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cases.models import Case  # noqa: E402
 
+COLD = "dashboard, monthly figures counted (cache cold)"
 PAGES = {
     "dashboard (admin index)": ("/admin/", None),
     "register, page 1": ("/admin/reports/registerentry/", None),

@@ -203,6 +203,10 @@ DSAR_ORGANISATION = {
 }
 # Where "new request" and unassigned-case reminders go.
 DSAR_PRIVACY_TEAM_EMAIL = env.str("DSAR_PRIVACY_TEAM_EMAIL", default=DSAR_ORGANISATION["email"])
+# The dashboard's figures per month (received, answered, on time) are counted at most this
+# often, in seconds, and kept in the cache meanwhile; 0 counts them on every page view. The
+# tiles of open work are always counted afresh.
+DSAR_DASHBOARD_CACHE_SECONDS = env.int("DSAR_DASHBOARD_CACHE_SECONDS", default=300)
 
 # --- Public pages: request form, confirmation, status page (cases/public, issue 3) ---------
 

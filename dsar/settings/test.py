@@ -13,6 +13,9 @@ from .base import *  # noqa: E402, F403
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
+# Figures counted on every view, as the tests change the data between page loads; the
+# caching itself is tested with the setting turned on (tests/reports/test_dashboard_page.py).
+DSAR_DASHBOARD_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -1,10 +1,20 @@
 """The dashboard on the admin index: the hand-computed figures of conftest.py's data set, in
 English and in Dutch, each number a link to the list of exactly those requests."""
 
+import datetime
+import uuid
+
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .conftest import client_for, read_dashboard
+from cases import services
+from cases.audit import Actor
+from cases.models import Outcome
+
+from .conftest import TODAY, client_for, read_dashboard
 
 pytestmark = pytest.mark.django_db
 INDEX = reverse("admin:index")
@@ -159,3 +169,54 @@ def test_it_shows_an_empty_dashboard_without_errors(frozen_clock, zoe):
     }
     assert page.tiles["on-time"]["trend"] == "Nothing answered in Jun–Aug 2026 to compare with"
     assert page.tables["on-time"][-1] == ["November 2026", "0", "0", "0", "–"]
+
+
+def test_the_monthly_figures_are_kept_a_few_minutes_and_the_open_work_never(dataset, zoe, settings):
+    """DSAR_DASHBOARD_CACHE_SECONDS keeps the two costly monthly aggregates in the cache; the
+    page says as of when. The tiles of open work are counted on every view."""
+    settings.DSAR_DASHBOARD_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"dashboard-{uuid.uuid4().hex}",
+        }
+    }
+    counted = _queries_of_dashboard(zoe)
+    _response, page = _dashboard(zoe, "en")
+    assert _queries_of_dashboard(zoe) == counted - 2  # received and answered per month
+    assert page.tiles["on-time"]["help"] == "5 of 7 answered, 2 late"
+    assert "Figures per month as of 12:00, counted again every 5 minutes." in _response.text
+
+    services.case_close(
+        case_id=dataset["L"].pk,
+        actor=Actor.staff(zoe),
+        outcome=Outcome.REFUSED,
+        reason="Bewaarplicht.",
+    )
+    with time_machine.travel(TODAY + datetime.timedelta(minutes=4), tick=False):
+        _response, page = _dashboard(zoe, "en")
+        assert page.tiles["open"]["number"] == "5"  # at once
+        assert page.tiles["on-time"]["help"] == "5 of 7 answered, 2 late"  # not yet
+    with time_machine.travel(TODAY + datetime.timedelta(minutes=6), tick=False):
+        response, page = _dashboard(zoe, "nl")
+        assert page.tiles["on-time"]["help"] == "6 van 8 beantwoord, 2 te laat"
+        assert "Cijfers per maand van 12:06, elke 5 minuten opnieuw geteld." in response.text
+
+
+def test_without_the_cache_the_dashboard_still_shows(dataset, zoe, settings, caplog):
+    settings.DSAR_DASHBOARD_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": "redis://127.0.0.1:1/0"}
+    }  # fmt: skip
+    _response, page = _dashboard(zoe, "en")
+    assert page.tiles["on-time"]["help"] == "5 of 7 answered, 2 late"
+    assert "Figures per month as of" not in _response.text
+    assert "the cache is unavailable" in caplog.text
+
+
+def _queries_of_dashboard(user) -> int:
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(INDEX).status_code == 200
+    return len(queries)
