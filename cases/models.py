@@ -144,6 +144,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_cases",
         editable=False,
+        db_index=False,  # case_assignee_status_idx (assignee, status) starts with it
     )
 
     identity_verified_at = models.DateTimeField(
@@ -343,7 +344,8 @@ class CaseEvent(AppendOnlyModel):
     """One entry of a case's audit trail, written by the service that made the change,
     in the same transaction."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: caseevent_case_at_idx (case, at) starts with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("at"), db_index=True)
     kind = models.CharField(_("what"), max_length=30, choices=EventKind.choices)
     actor_type = models.CharField(_("actor type"), max_length=10, choices=ActorType.choices)
@@ -420,7 +422,10 @@ class StatusToken(models.Model):
 class SubjectSubmission(models.Model):
     """What the data subject sent through the status page: a message and/or files."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subject_submissions")
+    # No index of its own: subjectsub_case_at_idx (case, submitted_at) starts with it.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="subject_submissions", db_index=False
+    )
     submitted_at = models.DateTimeField(_("received at"), editable=False)
     message = models.TextField(_("message"), max_length=4000, blank=True, editable=False)
 

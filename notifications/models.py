@@ -77,6 +77,7 @@ class OutboundEmail(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="outbound_emails",
+        db_index=False,  # outbox_case_idx (case, planned_at) starts with it
     )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
