@@ -726,7 +726,7 @@ class PublicRequestSubmitApi(APIView):
             "confirm_within_days": settings.DSAR_CONFIRMATION_MAX_AGE_DAYS,
             "message": _(
                 "We sent an e-mail to %(email)s. Click the link in it within %(days)d days to "
-                "confirm the request; it counts as received once confirmed."
+                "confirm the request; we start handling it once it is confirmed."
             )
             % {"email": case.subject_email, "days": settings.DSAR_CONFIRMATION_MAX_AGE_DAYS},
         }

@@ -33,6 +33,10 @@ def test_it_stores_the_request_unconfirmed_and_sends_the_confirmation_link(api):
     assert response.json()["status"] == "confirmation_sent"
     assert response.json()["email"] == "oyvind@example.org"
     assert "reference" not in response.json() and "id" not in response.json()
+    # The deadline counts from now (docs/public.md); only the handling waits for the click.
+    assert response.json()["message"].endswith(
+        "om het verzoek te bevestigen; pas daarna nemen wij het in behandeling."
+    )
 
     case = Case.objects.get()
     assert case.status == Status.UNCONFIRMED
