@@ -217,9 +217,11 @@ def _insert_batch(
         counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
         counters[year] = counter
     for case in cases:
-        counter = counters[case.received_on.year]
-        counter.last_number += 1
         case.reference_year = case.received_on.year
+        if case.status == Status.UNCONFIRMED:
+            continue  # numbered only when confirmed (cases.services.case_confirm)
+        counter = counters[case.reference_year]
+        counter.last_number += 1
         case.reference_number = counter.last_number
         case.reference = format_reference(case.reference_year, case.reference_number)
     for counter in counters.values():

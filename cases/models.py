@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
@@ -88,10 +89,16 @@ class ReferenceCounter(models.Model):
 
 
 class Case(models.Model):
-    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    # A request gets its number when it becomes one: at registration, or for a web request
+    # when its e-mail address is confirmed. Unconfirmed web requests have none (NULL, which
+    # unique constraints allow more than once), so those deleted unconfirmed leave no gaps
+    # in the numbering of the register.
+    reference = models.CharField(
+        _("reference"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
     # Kept apart from the reference text so that references sort by number, not as text.
     reference_year = models.PositiveSmallIntegerField(editable=False)
-    reference_number = models.PositiveIntegerField(editable=False)
+    reference_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     request_type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -198,6 +205,11 @@ class Case(models.Model):
                 | Q(extended_due_date__gte=models.F("due_date")),
                 name="case_extension_after_due",
             ),
+            models.CheckConstraint(
+                condition=Q(status="unconfirmed")
+                | Q(reference__isnull=False, reference_number__isnull=False),
+                name="case_numbered_unless_unconfirmed",
+            ),
         ]
         indexes = [
             # The officers' queue and the reminder sweep: open cases by due date.
@@ -240,7 +252,9 @@ class Case(models.Model):
         ]
 
     def __str__(self):
-        return self.reference
+        if self.reference:
+            return self.reference
+        return gettext("unconfirmed web request %(id)s") % {"id": self.pk}
 
     @property
     def is_open(self) -> bool:

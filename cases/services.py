@@ -79,7 +79,7 @@ def _require(case: Case, action: str) -> None:
             _("Cannot %(action)s request %(reference)s: it is %(status)s.")
             % {
                 "action": _ACTION_LABELS[action],
-                "reference": case.reference,
+                "reference": str(case),  # an unconfirmed web request has no number yet
                 "status": case.get_status_display().lower(),
             },
             code="illegal_transition",
@@ -182,7 +182,8 @@ def case_create(
     **fields,
 ) -> Case:
     """Register a request. ``unconfirmed`` is for web requests whose e-mail address is not
-    confirmed yet: they stay out of the officers' queue until :func:`case_confirm`."""
+    confirmed yet: they stay out of the officers' queue, and get their reference number,
+    only at :func:`case_confirm`."""
     unknown = set(fields) - set(CREATE_FIELDS)
     if unknown:
         raise TypeError(f"case_create() got unexpected fields: {sorted(unknown)}")
@@ -204,7 +205,8 @@ def case_create(
     # Every check is done: what follows fails only in the database, and then the caller's
     # transaction (the web form's, say) is lost with it anyway, so no savepoint when nested.
     with transaction.atomic(savepoint=False):
-        case.reference_number, case.reference = _next_reference(case.reference_year)
+        if not unconfirmed:
+            case.reference_number, case.reference = _next_reference(case.reference_year)
         case.save()
         event = record_event(
             case,
@@ -280,9 +282,14 @@ def case_confirm(*, case_id: int, actor: Actor, now=None) -> Case:
     case = _lock(case_id)
     _require(case, "confirm")
     case.confirmed_at = now
+    # Numbered now that it is a request (of the year it was received in); the counter row
+    # stays locked until this transaction commits, as in case_create().
+    case.reference_number, case.reference = _next_reference(case.reference_year)
     _set_status(case, actor, Status.NEW, now)
     case.save()
-    event = record_event(case, actor, EventKind.CONFIRMED, at=now)
+    event = record_event(
+        case, actor, EventKind.CONFIRMED, at=now, changes={"reference": [None, case.reference]}
+    )
     _emit(case, event)
     return case
 

@@ -52,6 +52,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def case_link(self, email):
         if not email.case_id:
             return "—"
+        if not email.case.reference:  # an unconfirmed web request: not in the case list
+            return str(email.case)
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:cases_case_change", args=[email.case_id]),

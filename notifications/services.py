@@ -324,7 +324,7 @@ def email_deliver(
 
 
 def _reference(email: OutboundEmail) -> str:
-    return email.case.reference if email.case_id else ""
+    return (email.case.reference or "") if email.case_id else ""  # none while unconfirmed
 
 
 def _mark_sent(email: OutboundEmail, subject: str, body: str) -> None:
@@ -456,7 +456,7 @@ def _build_message(email: OutboundEmail) -> tuple[EmailMultiAlternatives, str, s
             email, dict.fromkeys(links, LINK_PLACEHOLDER)
         )
     headers = {"Auto-Submitted": "auto-generated"}
-    if email.case_id:
+    if email.case_id and email.case.reference:  # none while the web request is unconfirmed
         headers["X-DSAR-Reference"] = email.case.reference
     message = EmailMultiAlternatives(
         subject=subject,

@@ -719,7 +719,9 @@ class PublicRequestSubmitApi(APIView):
                 detail=_("Too many requests for this e-mail address. Please try again later.")
             )
         case = case_submit_web_request(fields=data["case_fields"])
-        logger.info("Web request %s stored (API); waiting for the e-mail confirmation", case)
+        logger.info(
+            "Web request (case id %s) stored (API); waiting for the e-mail confirmation", case.pk
+        )
         body = {
             "status": "confirmation_sent",
             "email": case.subject_email,

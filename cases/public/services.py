@@ -46,7 +46,6 @@ def case_submit_web_request(*, fields: dict, now: datetime.datetime | None = Non
         language=case.subject_language,
         case=case,
         context={
-            "reference": case.reference,
             "confirmation_days": settings.DSAR_CONFIRMATION_MAX_AGE_DAYS,
             "retention_days": settings.DSAR_UNCONFIRMED_RETENTION_DAYS,
         },
@@ -131,7 +130,7 @@ def case_send_status_link(*, case_id: int, actor: Actor, now: datetime.datetime 
     case = _lock(case_id)
     if case.status == Status.UNCONFIRMED:
         raise services.CaseActionError(
-            _("%(reference)s is not confirmed yet.") % {"reference": case.reference},
+            _("This web request is not confirmed yet."),
             code="illegal_transition",
         )
     if not case.subject_email:

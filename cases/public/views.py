@@ -165,7 +165,7 @@ def start(request):
     ):
         return _too_many(request, "public/start.html", context)
     case = case_submit_web_request(fields=form.case_fields())
-    logger.info("Web request %s stored; waiting for the e-mail confirmation", case.reference)
+    logger.info("Web request (case id %s) stored; waiting for the e-mail confirmation", case.pk)
     response = redirect("public:sent")
     # The next page repeats the address so that a typing error shows. A signed cookie for
     # that page only, rather than a session row: no second database write per request.

@@ -40,6 +40,7 @@ def test_it_stores_the_request_unconfirmed_and_sends_the_confirmation_link(api):
 
     case = Case.objects.get()
     assert case.status == Status.UNCONFIRMED
+    assert case.reference is None  # numbered once confirmed
     assert case.channel == "web" and case.subject_language == "en"
     # Not a request yet: officers do not see it.
     assert api.get("/api/cases/").json()["count"] == 0
@@ -53,7 +54,8 @@ def test_it_stores_the_request_unconfirmed_and_sends_the_confirmation_link(api):
     assert subject.post("/" + path).status_code == 302
 
     rows = api.get("/api/cases/").json()["results"]
-    assert [row["reference"] for row in rows] == [case.reference]
+    case.refresh_from_db()
+    assert [row["reference"] for row in rows] == [case.reference] == ["DSAR-2026-00001"]
     assert rows[0]["status"] == "new"
 
 

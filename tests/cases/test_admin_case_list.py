@@ -113,9 +113,10 @@ def test_search_finds_reference_email_and_name(officer_client):
 
 
 def test_unconfirmed_web_requests_stay_out_of_the_queue(officer_client):
-    pending = case(channel=Channel.WEB, unconfirmed=True)
+    pending = case(channel=Channel.WEB, unconfirmed=True, subject_name="Pending Pietersen")
     html = officer_client.get(URL + "?status=all").content.decode()
-    assert pending.reference not in html
+    assert pending.reference is None  # numbered once confirmed
+    assert "Pending Pietersen" not in html
     response = officer_client.get(reverse("admin:cases_case_change", args=[pending.pk]))
     assert response.status_code == 302  # the admin's "does not exist" redirect
 

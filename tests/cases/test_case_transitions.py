@@ -118,19 +118,24 @@ def test_it_refuses_every_other_move_and_changes_nothing(
         act(action, case, actor, colleague)
 
     assert excinfo.value.code == "illegal_transition"
-    assert case.reference in excinfo.value.message
+    assert str(case) in excinfo.value.message  # the reference, or for an unconfirmed web
+    # request (not numbered yet) "unconfirmed web request <id>"
     assert snapshot(case) == before
 
 
 def test_confirming_records_when_and_enters_the_queue(case_in, actor):
     case = case_in(Status.UNCONFIRMED)
+    assert (case.reference, case.reference_number) == (None, None)
 
     services.case_confirm(case_id=case.pk, actor=actor, now=LATER)
 
     case.refresh_from_db()
     assert case.status == Status.NEW
     assert case.confirmed_at == LATER
-    assert case.events.filter(kind=EventKind.CONFIRMED, at=LATER).count() == 1
+    # A request now, so numbered now, in the year it was received.
+    assert case.reference == f"DSAR-{case.received_on.year}-{case.reference_number:05d}"
+    event = case.events.get(kind=EventKind.CONFIRMED, at=LATER)
+    assert event.changes == {"reference": [None, case.reference]}
 
 
 def test_it_resumes_to_identity_check_when_identity_is_unverified(case_in, actor):

@@ -107,6 +107,9 @@ def test_a_new_visitor_makes_a_request_on_a_phone_and_follows_it(
     page.get_by_role("heading", name="Bevestig uw verzoek").wait_for()
     page.get_by_role("button", name="Mijn verzoek bevestigen").click()
 
+    # Numbered on confirmation.
+    page.get_by_role("heading", name=re.compile(r"^Uw verzoek DSAR-\d{4}-\d{5}$")).wait_for()
+    case.refresh_from_db()
     page.get_by_role("heading", name=f"Uw verzoek {case.reference}").wait_for()
     body = page.locator("main").inner_text()
     assert "Uw verzoek is bevestigd" in body

@@ -11,9 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import services
+from cases.audit import Actor
 from cases.models import Case, CaseEvent, Channel, EventKind, Status
 from cases.public.services import purge_unconfirmed_requests
 from notifications.models import OutboundEmail
+from tests import factories
 from tests.factories import at
 from tests.public.conftest import confirmed_case, form_data, link_in
 
@@ -46,9 +49,10 @@ def test_a_visitor_submits_confirms_and_lands_in_the_queue(client, submit, deliv
         assert "Controleer uw e-mail" in page
         assert "an@example.org" in page
 
-        # Not in the officers' queue yet.
+        # Not in the officers' queue yet, nor numbered.
         queue = officer_client.get(reverse("admin:cases_case_changelist")).content.decode()
-        assert case.reference not in queue
+        assert f"/cases/case/{case.pk}/change/" not in queue
+        assert case.reference is None
 
     with time_machine.travel(SUBMITTED + datetime.timedelta(minutes=5), tick=False):
         [message] = deliver()
@@ -69,6 +73,8 @@ def test_a_visitor_submits_confirms_and_lands_in_the_queue(client, submit, deliv
         assert response.status_code == 302
         status_page = client.get(response["Location"])
         html = status_page.content.decode()
+        case.refresh_from_db()
+        assert case.reference == "DSAR-2026-00001"  # numbered on confirmation
         assert case.reference in html
         assert "Ontvangen" in html
         assert "bevestigd" in html  # the thank-you message
@@ -108,7 +114,7 @@ def test_a_confirmation_link_expires_after_the_set_number_of_days(
             assert response.status_code == 410
             html = response.content.decode()
             assert "Deze link is niet meer te gebruiken" in html
-            assert case.reference not in html
+            assert "DSAR-" not in html
             assert "Zoë" not in html
     case.refresh_from_db()
     assert case.status == Status.UNCONFIRMED
@@ -218,19 +224,40 @@ def test_the_request_is_kept_when_the_broker_is_down(
     assert email.state == "pending"  # the sweep sends it once the broker is back
 
 
-def test_a_submitted_request_costs_four_writes_in_one_transaction(submit):
-    """The form is the public, busiest page: the counter of reference numbers, the case, its
-    audit event and the planned e-mail, and nothing else (no savepoints inside, no look-ups
-    first). Here the test's own transaction is around it, so the form's shows as a savepoint;
-    on its own it is BEGIN ... COMMIT."""
+def test_a_submitted_request_costs_three_writes_in_one_transaction(submit):
+    """The form is the public, busiest page: the case, its audit event and the planned
+    e-mail, and nothing else (no savepoints inside, no look-ups first, and no reference
+    number, whose counter row would serialise all submissions: that comes with the
+    confirmation). Here the test's own transaction is around it, so the form's shows as a
+    savepoint; on its own it is BEGIN ... COMMIT."""
     with CaptureQueriesContext(connection) as queries:
         assert submit().status_code == 302
     statements = [" ".join(q["sql"].replace('"', "").split()[:3]) for q in queries.captured_queries]
     assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE")
     assert statements[1:-1] == [
-        "INSERT INTO cases_referencecounter",
         "INSERT INTO cases_case",
         "INSERT INTO cases_caseevent",
         "INSERT INTO notifications_outboundemail",
     ]
-    assert Case.objects.get().reference and OutboundEmail.objects.get().kind == "confirm_address"
+    assert Case.objects.get().status == Status.UNCONFIRMED
+    assert OutboundEmail.objects.get().kind == "confirm_address"
+
+
+def test_requests_never_confirmed_leave_no_gap_in_the_reference_numbers(web_case):
+    """Numbers are handed out when a web request is confirmed, so the register counts
+    1, 2, 3 ... even though unconfirmed requests are deleted after a month."""
+    with time_machine.travel(SUBMITTED, tick=False):
+        first, forgotten, second = (web_case(subject_email=f"p{n}@example.org") for n in range(3))
+        services.case_confirm(case_id=second.pk, actor=Actor.subject())
+        services.case_confirm(case_id=first.pk, actor=Actor.subject())
+        by_letter = factories.case(received_at=SUBMITTED, now=SUBMITTED)
+    with time_machine.travel(SUBMITTED + datetime.timedelta(days=31), tick=False):
+        assert purge_unconfirmed_requests() == 1
+    numbers = {c.pk: c.reference for c in Case.objects.all()}
+    assert forgotten.pk not in numbers
+    # In the order of confirmation (the request became one), then the officer's.
+    assert numbers == {
+        second.pk: "DSAR-2026-00001",
+        first.pk: "DSAR-2026-00002",
+        by_letter.pk: "DSAR-2026-00003",
+    }
