@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput of the public request form (GET and POST of /) under wrk, against a running
-# server; the numbers and the set-up are in docs/public.md ("Throughput"). Not a test.
+# server (make bench runs the same set-up; figures in docs/benchmarks.md). Not a test.
 #
 #   URL=http://127.0.0.1:8000 THREADS=2 CONNECTIONS=16 DURATION=30s bash bench/public_form.sh
 #
