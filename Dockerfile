@@ -53,4 +53,5 @@ ENV DJANGO_SETTINGS_MODULE=dsar.settings.production \
 USER dsar
 EXPOSE 8000
 
-CMD ["gunicorn", "dsar.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log shows /status/[token]/ instead of the secret in a data subject's link.
+CMD ["gunicorn", "dsar.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "dsar.gunicorn_logging.RedactingLogger"]
