@@ -55,12 +55,14 @@ messages: setup ## Update locale/*/LC_MESSAGES/django.po (nl, en) from the code,
 # var/ holds only local, disposable state: the SQLite database, the filesystem Celery queue,
 # e-mail written as files, private uploads and generated letters of the demo data, collected
 # static files and the beat schedule. Nothing there is precious: `make run` recreates it.
-# Needs PostgreSQL, Redis and wrk; creates scratch databases named after BENCH_DATABASE_URL
-# (default postgres://postgres@127.0.0.1:5432/dsar_bench -> dsar_bench_100k, dsar_bench_1m, ...).
+# Needs PostgreSQL and Redis (setup installs wrk when missing); creates scratch databases named
+# after BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/dsar_bench ->
+# dsar_bench_100k, dsar_bench_1m, ...).
 # Options via BENCH_ARGS, e.g. make bench BENCH_ARGS='--sizes 100000' or '--reseed'.
 BENCH_ARGS ?=
 .PHONY: bench
-bench: setup ## Benchmarks at 100,000 and 1,000,000 cases next to their floors (docs/benchmarks.md)
+bench: ## Benchmarks at 100,000 and 1,000,000 cases next to their floors (docs/benchmarks.md)
+	DSAR_BENCH_TOOLS=1 bash scripts/setup.sh
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Delete var/ (local DB, mail, queue, uploads) and tool caches, without asking; keeps .venv

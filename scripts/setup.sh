@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the app and its tests need on a Debian 12 machine, from a fresh clone:
 #   1. Debian packages (WeasyPrint's libraries, poppler-utils, gettext, chromium), only the
-#      missing ones; sudo is used only when not root. DSAR_SKIP_BROWSER=1 skips chromium.
+#      missing ones; sudo is used only when not root. DSAR_SKIP_BROWSER=1 skips chromium;
+#      DSAR_BENCH_TOOLS=1 (make bench) adds wrk, the load generator of the benchmarks.
 #   2. .venv with `pip install -c constraints.txt '.[dev]'`, re-run only when pyproject.toml
 #      or constraints.txt changed since the last successful install (stamp file in .venv).
 #   3. compiled translations (.mo files, git-ignored build output) when a locale/ dir exists.
@@ -27,6 +28,9 @@ if [[ "${DSAR_SKIP_BROWSER:-0}" != 1 ]]; then
     # Playwright's browser tests launch Debian's /usr/bin/chromium; Playwright never
     # downloads a browser of its own here.
     apt_packages+=(chromium)
+fi
+if [[ "${DSAR_BENCH_TOOLS:-0}" == 1 ]]; then
+    apt_packages+=(wrk)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
