@@ -199,18 +199,19 @@ def _forget_monthly_figures():
     cache.delete(views.monthly_figures_key(selectors.last_months(views.today())))
 
 
-def suite_pages(suite: str, big: bool) -> tuple[object, list[tuple[str, str, int | None, bool]]]:
-    """(client, [(label, url, runs cap, counts for the list-page target)])."""
+def suite_pages(suite: str, big: bool) -> tuple[object, list[tuple]]:
+    """(client, [(label, url, runs cap, counts for the list-page target, called before each
+    request or None)])."""
     if suite == "admin":
         from bench import bench_admin_list
 
         client = admin_client("bench-officer")
-        return client, [(k, v, None, True) for k, v in bench_admin_list.PAGES.items()]
+        return client, [(k, v, None, True, None) for k, v in bench_admin_list.PAGES.items()]
     if suite == "api":
         from bench import bench_api_list
 
         return api_client("bench-officer"), [
-            (k, v, None, True) for k, v in bench_api_list._urls().items()
+            (k, v, None, True, None) for k, v in bench_api_list._urls().items()
         ]
     if suite == "dashboard":
         from bench import bench_dashboard
@@ -221,10 +222,10 @@ def suite_pages(suite: str, big: bool) -> tuple[object, list[tuple[str, str, int
             export = "export" in url
             if export and big and url.endswith(".xlsx"):
                 continue  # openpyxl: ~0.12 ms a row, minutes at a million (docs/reports.md)
-            pages.append((label, url, 1 if export and big else runs, not export))
+            pages.append((label, url, 1 if export and big else runs, not export, None))
         # For context: the view that counts the monthly figures, once per
         # DSAR_DASHBOARD_CACHE_SECONDS for everyone (the cache emptied before each request).
-        pages.insert(1, (bench_dashboard.COLD, "/admin/", None, False))
+        pages.insert(1, (bench_dashboard.COLD, "/admin/", None, False, _forget_monthly_figures))
         return client, pages
     raise SystemExit(f"unknown suite {suite!r}")
 
@@ -242,11 +243,10 @@ def main():
     print(f"{args.suite}: {connection.settings_dict['NAME']}, {total:,} cases, {args.runs} runs")
     print("| page | queries | median ms | p95 ms | SQL floor ms | ratio | slowest query ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for label, url, cap, target in pages:
+    for label, url, cap, target, before in pages:
         if args.only not in label:
             continue
         runs = min(cap or args.runs, args.runs)
-        before = _forget_monthly_figures if args.suite == "dashboard" and "cold" in label else None
         r = measure(client, label, url, runs, target=target, before=before)
         results.append(r)
         mark = "" if not target else (" ✓" if r["pass"] else " ✗")

@@ -456,8 +456,8 @@ def _build_message(email: OutboundEmail) -> tuple[EmailMultiAlternatives, str, s
             email, dict.fromkeys(links, LINK_PLACEHOLDER)
         )
     headers = {"Auto-Submitted": "auto-generated"}
-    if email.case_id and email.case.reference:  # none while the web request is unconfirmed
-        headers["X-DSAR-Reference"] = email.case.reference
+    if reference := _reference(email):
+        headers["X-DSAR-Reference"] = reference
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
