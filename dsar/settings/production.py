@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -33,4 +33,4 @@ if not SECURE_HSTS_PRELOAD:
     # Preloading is the domain owner's decision, taken outside this app (submitting the apex
     # domain to the browsers' preload list) and hard to undo: months. Until an operator sets
     # SECURE_HSTS_PRELOAD=true, the check that asks for it is silenced on purpose.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
