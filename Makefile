@@ -26,9 +26,10 @@ run: ## Set up, migrate, seed demo data, print the demo login; run web, worker a
 test: setup ## Set up, then run the whole test suite; pytest arguments via ARGS='...'
 	$(PY) -m pytest $(ARGS)
 
-lint: setup ## ruff check and ruff format --check
+lint: setup ## ruff check, ruff format --check, and the layer contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup ## ruff format and ruff check --fix
 	$(VENV)/bin/ruff format .

@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from cases.admin_mixins import ReadOnlyAdmin
+
 from .models import SecurityEvent
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("at", "kind", "actor_display", "account_label", "reason")
     list_filter = ("kind",)
     search_fields = ("actor_label", "account_label")
@@ -25,12 +27,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return format_html_join(
             "\n", "<div><strong>{}</strong>: {}</div>", sorted(event.details.items())
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

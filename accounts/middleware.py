@@ -30,7 +30,7 @@ _OPEN_ADMIN_URL_NAMES = (
 
 
 def api_error(code: str, message: str, status: int) -> JsonResponse:
-    """The API's error format (cases.api.errors.error_body)."""
+    """The API's error format (api.errors.error_body)."""
     return JsonResponse(
         {"error": {"code": code, "message": str(message), "fields": {}}}, status=status
     )
@@ -103,7 +103,7 @@ class PermissionsPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "DSAR_PERMISSIONS_POLICY", "")
+        policy = settings.DSAR_PERMISSIONS_POLICY
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response

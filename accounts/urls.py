@@ -1,5 +1,5 @@
 """Under /admin/security/ (included from dsar/urls.py before the admin's own URLs): the second
-step of the staff login, and the DPO's export and retention pages."""
+step of the staff login and the backup codes."""
 
 from django.contrib import admin
 from django.urls import path
@@ -18,10 +18,4 @@ urlpatterns = [
         admin.site.admin_view(views.backup_codes),
         name="backup_codes",
     ),
-    path(
-        "cases/<int:case_id>/export.<str:fmt>",
-        admin.site.admin_view(views.case_export),
-        name="case_export",
-    ),
-    path("retention/", admin.site.admin_view(views.retention), name="retention"),
 ]

@@ -4,12 +4,11 @@ backup codes; and the page shown when an account is locked after failed logins."
 import logging
 
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.template.response import TemplateResponse
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -175,67 +174,3 @@ def locked_out(request, original_response=None, credentials=None):
     )
     logger.warning("login: blocked after repeated failures (lockout page shown)")
     return render(request, "accounts/locked_out.html", context, status=429)
-
-
-# --- The DPO's tools in the admin: export of one request, the retention purge ----------------
-
-
-def _require_perm(request, perm: str) -> None:
-    if not (request.user.is_active and request.user.is_staff and request.user.has_perm(perm)):
-        raise PermissionDenied
-
-
-@never_cache
-@require_http_methods(["GET"])
-def case_export(request, case_id: int, fmt: str):
-    """Everything about one request as a download (JSON or PDF); logged."""
-    from cases import export
-    from cases.models import Case, Status
-
-    _require_perm(request, export.EXPORT_PERMISSION)
-    if fmt not in ("json", "pdf"):
-        raise Http404
-    case = get_object_or_404(Case.objects.exclude(status=Status.UNCONFIRMED), pk=case_id)
-    if fmt == "json":
-        content, content_type = export.export_json(case), "application/json"
-    else:
-        content, content_type = export.export_pdf(case), "application/pdf"
-    export.record_export(case=case, fmt=fmt, user=request.user, reason=_("Export in the admin"))
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(case, fmt)}"'
-    return response
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def retention(request):
-    """What the retention purge would do now, and a button to do it."""
-    from cases import retention as purge
-
-    _require_perm(request, "accounts.run_retention_purge")
-    if request.method == "POST":
-        report = purge.purge_expired(user=request.user, reason=_("Started in the admin"))
-        messages.success(
-            request,
-            _(
-                "Retention purge done: %(unconfirmed)d unconfirmed request(s) deleted, "
-                "%(documents)d identity document(s) deleted, %(anonymised)d closed "
-                "request(s) anonymised."
-            )
-            % {
-                "unconfirmed": report.unconfirmed_deleted,
-                "documents": report.identity_documents_deleted,
-                "anonymised": len(report.anonymised),
-            },
-        )
-        return HttpResponseRedirect(reverse("accounts:retention"))
-    report = purge.purge_expired(dry_run=True)
-    context = admin.site.each_context(request)
-    context.update(
-        title=_("Retention of personal data"),
-        report=report,
-        unconfirmed_days=settings.DSAR_UNCONFIRMED_RETENTION_DAYS,
-        document_days=settings.DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS,
-        case_days=settings.DSAR_CASE_RETENTION_DAYS,
-    )
-    return TemplateResponse(request, "admin/accounts/retention.html", context)

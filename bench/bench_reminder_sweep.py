@@ -11,7 +11,7 @@ database (it EMPTIES the cases and the outbox):
 
 Seeds the open cases with COPY (due dates outside every reminder window, except ``--due`` of
 them spread over the windows: a week ahead, two working days ahead, today and overdue), then
-times ``notifications.services.reminder_sweep`` from an empty outbox ``--runs`` times (the
+times ``notifications.sweep.reminder_sweep`` from an empty outbox ``--runs`` times (the
 outbox and the broker's queue are emptied between runs) and once more right after a run, when
 there is nothing new to plan. Prints the median, the query count and the plan of the window
 query; writes the figures to bench/results/. Not part of the test suite.
@@ -42,10 +42,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from cases import deadlines  # noqa: E402
+from cases import clock, deadlines  # noqa: E402
+from cases.clock import local_date  # noqa: E402
 from cases.models import OPEN_STATUSES, Case  # noqa: E402
-from cases.services import local_date  # noqa: E402
-from notifications import policy, services  # noqa: E402
+from notifications import policy, sweep  # noqa: E402
 from notifications.models import OutboundEmail  # noqa: E402
 
 OFFICERS = ("bench-anna", "bench-bert", "bench-cor")
@@ -56,7 +56,7 @@ def _working_day_at_nine() -> datetime.datetime:
     """The sweep's moment: 09:00 on the next working day, so that every kind of reminder
     (the overdue one runs on working days only) and the digests are planned."""
     day = deadlines.next_working_day(local_date(datetime.datetime.now(datetime.UTC)))
-    return services.local_moment(day, datetime.time(9))
+    return clock.local_moment(day, datetime.time(9))
 
 
 def _due_dates(today: datetime.date, due: int, total: int, rng: random.Random):
@@ -116,7 +116,7 @@ def seed(count: int, due: int, today: datetime.date) -> None:
                 "reference_year": REFERENCE_YEAR,
                 "reference_number": n,
                 "status": statuses[n % len(statuses)],
-                "received_at": services.local_moment(received_on, datetime.time(10)),
+                "received_at": clock.local_moment(received_on, datetime.time(10)),
                 "received_on": received_on,
                 "due_date": due_date,
                 "effective_due_date": due_date,
@@ -140,14 +140,14 @@ def _purge_broker() -> None:
 
 
 def timed_sweep(now) -> dict:
-    """The steps of ``services.reminder_sweep``, timed one by one."""
+    """The steps of ``sweep.reminder_sweep``, timed one by one."""
     times = {}
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        planned = services.plan_reminders(now=now)
-        planned.update(services.plan_digests(now=now))
+        planned = sweep.plan_reminders(now=now)
+        planned.update(sweep.plan_digests(now=now))
         times["plan"] = time.perf_counter() - started
-        enqueued = services.requeue_due(now=now)
+        enqueued = sweep.requeue_due(now=now)
         times["total"] = time.perf_counter() - started
     times["enqueue"] = times["total"] - times["plan"]
     return {
@@ -159,7 +159,7 @@ def timed_sweep(now) -> dict:
 
 
 def window_queries(today: datetime.date) -> list[tuple[str, str]]:
-    """(kind, EXPLAIN ANALYZE) of each window query, as ``services.plan_reminders`` runs it."""
+    """(kind, EXPLAIN ANALYZE) of each window query, as ``sweep.plan_reminders`` runs it."""
     plans = []
     windows = policy.reminder_windows(
         today,

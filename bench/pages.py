@@ -194,7 +194,7 @@ def measure(client, label: str, url: str, runs: int, *, target: bool, before=Non
 def _forget_monthly_figures():
     from django.core.cache import cache
 
-    from cases.reports import selectors, views
+    from reports import selectors, views
 
     cache.delete(views.monthly_figures_key(selectors.last_months(views.today())))
 

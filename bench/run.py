@@ -367,7 +367,7 @@ def build_report(data: dict) -> str:
         out += [
             "## Reminder sweep",
             "",
-            "`notifications.services` planning (reminder windows and digests) and enqueueing "
+            "`notifications.sweep` planning (reminder windows and digests) and enqueueing "
             "to Redis, from an empty outbox, median of the runs. Floor: the window queries' "
             "own execution time in PostgreSQL (EXPLAIN ANALYZE).",
             "",

@@ -42,8 +42,8 @@ from psycopg.types.json import Jsonb  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from cases import demo  # noqa: E402
+from cases.clock import local_date  # noqa: E402
 from cases.models import OPEN_STATUSES, ActorType, Case, CaseEvent, CasePause, Channel  # noqa: E402
-from cases.services import local_date  # noqa: E402
 
 MARK = "dsar bench seed"
 TABLES = (Case, CaseEvent, CasePause)

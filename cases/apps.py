@@ -7,5 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Requests")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .public import admin as _public  # noqa: F401  (public pages' action, panel, e-mail links)
+        from . import checks  # noqa: F401  (registers the system checks, Django's way)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.checks import Error, register
 
-from cases.deadlines import FOUR_WEEKS, parse_extra_non_working_days, validate_rule
+from cases.deadlines import parse_extra_non_working_days, validate_rule
 
 UNKNOWN_RULE = "cases.E001"
 BAD_EXTRA_NON_WORKING_DAY = "cases.E002"
@@ -20,7 +20,7 @@ BAD_EXTRA_NON_WORKING_DAY = "cases.E002"
 def check_deadline_settings(app_configs=None, **kwargs):
     errors = []
 
-    rule = getattr(settings, "DSAR_DEADLINE_RULE", FOUR_WEEKS)
+    rule = settings.DSAR_DEADLINE_RULE
     try:
         validate_rule(rule)
     except ValueError as exc:
@@ -32,7 +32,7 @@ def check_deadline_settings(app_configs=None, **kwargs):
             )
         )
 
-    extra_days = getattr(settings, "DSAR_EXTRA_NON_WORKING_DAYS", ())
+    extra_days = settings.DSAR_EXTRA_NON_WORKING_DAYS
     if isinstance(extra_days, Iterable) and not isinstance(extra_days, str | bytes):
         groups = [[value] for value in extra_days]  # one error per bad value, not just the first
     else:

@@ -1,6 +1,6 @@
 """The deadline engine: pure functions, dates in, dates out.
 
-The law is written down in ../shared/docs/legal.md ("Time limits", "Dutch non-working days"
+The law is written down in docs/legal.md ("Time limits", "Dutch non-working days"
 and "The project's deadline rules"), summarised in docs/deadlines.md. In short:
 
 - A period in months ends on the same date in the later month, or on that month's last day when
@@ -147,13 +147,13 @@ def validate_rule(rule: str) -> str:
 
 def _resolve_rule(rule: str | None) -> str:
     if rule is None:
-        rule = getattr(settings, "DSAR_DEADLINE_RULE", FOUR_WEEKS)
+        rule = settings.DSAR_DEADLINE_RULE
     return validate_rule(rule)
 
 
 def _resolve_extra_days(extra_non_working_days: Iterable[date] | None) -> frozenset[date]:
     if extra_non_working_days is None:
-        return parse_extra_non_working_days(getattr(settings, "DSAR_EXTRA_NON_WORKING_DAYS", ()))
+        return parse_extra_non_working_days(settings.DSAR_EXTRA_NON_WORKING_DAYS)
     return frozenset(extra_non_working_days)
 
 
@@ -269,3 +269,24 @@ def urgency(due: date, today: date, soon_working_days: int) -> str:
     if working_days_left(due, today) <= soon_working_days:
         return SOON
     return OK
+
+
+def add_working_days(d: date, n: int, extra_non_working_days: Iterable[date] | None = None) -> date:
+    """The ``n``-th working day after ``d`` (``d`` itself for ``n=0``)."""
+    extra = _resolve_extra_days(extra_non_working_days)
+    for _i in range(n):
+        d = _next_working_day(d + _ONE_DAY, extra)
+    return d
+
+
+def last_day_within(
+    today: date, working_days: int, extra_non_working_days: Iterable[date] | None = None
+) -> date:
+    """The last date that is at most ``working_days`` working days after ``today``, as
+    ``working_days_left`` counts them: the day before the next working day after that many.
+
+    A case due on or before it is "due soon" (:func:`urgency`); the weekend after the last of
+    those working days still counts, as nothing can be done on it.
+    """
+    following = add_working_days(today, working_days + 1, extra_non_working_days)
+    return following - _ONE_DAY

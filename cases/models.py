@@ -4,14 +4,17 @@ Fields are written only by ``cases.services``; the models hold data and pure rea
 computations (see docs/architecture.md).
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models import BooleanField, F, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models.functions import TruncDate, Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import deadlines
+from . import clock, deadlines
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
@@ -76,6 +79,85 @@ class PauseReason(models.TextChoices):
 class DeadlineRule(models.TextChoices):
     FOUR_WEEKS = deadlines.FOUR_WEEKS, _("Four weeks")
     GDPR_MONTH = deadlines.GDPR_MONTH, _("One calendar month (GDPR)")
+
+
+# --- The questions every part asks of the cases ------------------------------------------
+# "Which cases are requests", "open", "overdue", "due within N working days", "answered on
+# time" and "matches this search" are answered here and nowhere else: the officers' queue, the
+# API, the reports, the reminder sweep and the retention purge all use CaseQuerySet.
+
+# "Answered on time": closed (not withdrawn) on or before the (extended) due date, both taken
+# as dates in the organisation's time zone. Needs the ``closed_on`` annotation of
+# :meth:`CaseQuerySet.with_closed_on`.
+ANSWERED_ON_TIME = Q(status=Status.CLOSED, closed_on__lte=F("effective_due_date"))
+
+
+def _overdue(today: datetime.date) -> Q:
+    return Q(status__in=OPEN_STATUSES, effective_due_date__lt=today)
+
+
+def closed_on():
+    """The date of closing in the organisation's time zone, as an expression."""
+    return TruncDate("closed_at", tzinfo=clock.tz())
+
+
+class CaseQuerySet(models.QuerySet):
+    def requests(self):
+        """Every request ever received: a web request counts once its e-mail address is
+        confirmed; before that it is nobody's work and in nobody's figures."""
+        return self.exclude(status=Status.UNCONFIRMED)
+
+    def open(self):
+        """Requests that count against their deadline: the officers' queue."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def final(self):
+        return self.filter(status__in=(Status.CLOSED, Status.WITHDRAWN))
+
+    def overdue(self, today: datetime.date):
+        """Open requests whose (extended) due date has passed."""
+        return self.filter(_overdue(today))
+
+    def not_overdue(self, today: datetime.date):
+        return self.exclude(_overdue(today))
+
+    def due_between(self, first: datetime.date, last: datetime.date):
+        """Open requests due from ``first`` up to and including ``last``."""
+        return self.open().filter(effective_due_date__gte=first, effective_due_date__lte=last)
+
+    def due_within(self, working_days: int, today: datetime.date):
+        """Open requests due today or within ``working_days`` working days: the ones the
+        orange "soon" badge marks (``Case.urgency``)."""
+        return self.due_between(today, deadlines.last_day_within(today, working_days))
+
+    def with_closed_on(self):
+        return self.annotate(closed_on=closed_on())
+
+    def with_on_time(self, today: datetime.date):
+        """Annotate ``closed_on`` and ``on_time``: True or False for answered requests, False
+        for open requests already past their due date, None for open requests still within
+        it and for withdrawn requests."""
+        return self.with_closed_on().annotate(
+            on_time=SqlCase(
+                When(ANSWERED_ON_TIME, then=Value(True)),
+                When(status=Status.CLOSED, then=Value(False)),
+                When(status__in=OPEN_STATUSES, effective_due_date__lt=today, then=Value(False)),
+                default=Value(None),
+                output_field=BooleanField(null=True),
+            )
+        )
+
+    def search(self, term: str):
+        """What the officers' search box finds: a reference (``DSAR-2026-00042`` or its
+        beginning), an e-mail address (exact, any case; indexed) or part of a name."""
+        term = term.strip()
+        if not term:
+            return self
+        if term.upper().startswith("DSAR-"):
+            return self.filter(reference__startswith=term.upper())
+        if "@" in term:
+            return self.filter(subject_email__iexact=term)
+        return self.filter(subject_name__icontains=term)
 
 
 class ReferenceCounter(models.Model):
@@ -188,9 +270,11 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    # Set by the retention purge (issue 7, cases/retention.py) when it removed the personal
+    # Set by the retention purge (issue 7, casework/retention.py) when it removed the personal
     # data of this closed request.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request")
@@ -290,7 +374,7 @@ class CasePause(models.Model):
     """A period in which the case waits for the data subject (identity or clarification).
 
     Recorded and shown, but by the project's rule it does not move the due date
-    (legal.md, "Identity and clarification").
+    (docs/legal.md, "Identity and clarification").
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
@@ -319,7 +403,7 @@ class CaseEventQuerySet(AppendOnlyQuerySet):
     refusal = "Audit events are append-only."
 
     def redact_personal_data(self, redactions: dict[int, tuple[str, dict]]) -> int:
-        """The one exception to append-only, for the retention purge (``cases/retention.py``)
+        """The one exception to append-only, for the retention purge (``casework/retention.py``)
         and nothing else: replaces the free text of these events, ``{event id: (message,
         changes)}``, with the redacted versions the purge computed. Kind, time, actor and
         statuses are never written, so the timeline keeps its shape. Returns the rows
@@ -352,7 +436,7 @@ class EventKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     LETTER = "letter", _("Letter")
     DOCUMENT = "document", _("Document received")
-    # The retention purge (issue 7, cases/retention.py).
+    # The retention purge (issue 7, casework/retention.py).
     DOCUMENTS_DELETED = "documents_deleted", _("Identity documents deleted")
     ANONYMISED = "anonymised", _("Personal data anonymised")
 

@@ -7,8 +7,6 @@ Admin actions, forms, API views and tasks all call these; none edits a case dire
 """
 
 import datetime
-import zoneinfo
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from . import deadlines
 from .audit import Actor, record_event
+from .clock import local_date, tz
 from .models import (
     Case,
     CasePause,
@@ -30,11 +29,6 @@ from .models import (
 )
 from .states import TRANSITIONS
 
-# Hooks other apps register to react to a case event (plan an e-mail, say). They run inside
-# the service's transaction, so what they write commits with the change or not at all; they
-# only write to the database and leave I/O to run after commit (transaction.on_commit).
-_event_hooks: dict[str, list[Callable]] = {}
-
 
 class CaseActionError(Exception):
     """An action that is not allowed on this case now. The message is for the user."""
@@ -43,26 +37,6 @@ class CaseActionError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def on_case_event(kind: str, hook: Callable) -> None:
-    """Call ``hook(case=case, event=event)`` whenever a service records an event of
-    ``kind``, inside the same transaction."""
-    _event_hooks.setdefault(kind, []).append(hook)
-
-
-def _emit(case: Case, event) -> None:
-    for hook in _event_hooks.get(event.kind, ()):
-        hook(case=case, event=event)
-
-
-def _tz() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def local_date(moment: datetime.datetime) -> datetime.date:
-    """The calendar date of a moment in the organisation's time zone (EDPB §159)."""
-    return timezone.localtime(moment, _tz()).date()
 
 
 def _lock(case_id: int) -> Case:
@@ -143,10 +117,16 @@ def _apply_deadlines(case: Case) -> None:
 
 # The GDPR applies from 25 May 2018; an earlier date of receipt is a typing error.
 EARLIEST_RECEIPT = datetime.date(2018, 5, 25)
+# How far ahead of the server's clock a date of receipt may lie: the clock of the device it
+# was typed on may run a little ahead.
+RECEIPT_CLOCK_TOLERANCE = datetime.timedelta(minutes=5)
 
 
-def _check_received_at(received_at: datetime.datetime, now: datetime.datetime) -> None:
-    if received_at > now + datetime.timedelta(minutes=5):
+def validate_received_at(received_at: datetime.datetime, now: datetime.datetime | None = None):
+    """The one rule for a date of receipt, used by the services and by every form and
+    serializer that takes one: not in the future, not before the GDPR applied."""
+    now = now or timezone.now()
+    if received_at > now + RECEIPT_CLOCK_TOLERANCE:
         raise CaseActionError(_("The date of receipt cannot be in the future."), code="invalid")
     if local_date(received_at) < EARLIEST_RECEIPT:
         raise CaseActionError(
@@ -190,7 +170,7 @@ def case_create(
     now = now or timezone.now()
     if timezone.is_naive(received_at):
         raise ValueError("received_at must be timezone-aware")
-    _check_received_at(received_at, now)
+    validate_received_at(received_at, now)
     case = Case(
         received_at=received_at,
         deadline_rule=deadlines.validate_rule(rule or settings.DSAR_DEADLINE_RULE),
@@ -208,7 +188,7 @@ def case_create(
         if not unconfirmed:
             case.reference_number, case.reference = _next_reference(case.reference_year)
         case.save()
-        event = record_event(
+        record_event(
             case,
             actor,
             EventKind.CREATED,
@@ -216,7 +196,6 @@ def case_create(
             to_status=case.status,
             message=case.get_channel_display(),
         )
-        _emit(case, event)
     return case
 
 
@@ -259,7 +238,7 @@ def case_update(*, case_id: int, actor: Actor, changes: dict, now=None) -> Case:
             raise CaseActionError(
                 _("The date of receipt of a closed request cannot change."), code="read_only"
             )
-        _check_received_at(case.received_at, now)
+        validate_received_at(case.received_at, now)
         before_due, before_extended = case.due_date, case.extended_due_date
         _apply_deadlines(case)
         if case.due_date != before_due:
@@ -287,10 +266,9 @@ def case_confirm(*, case_id: int, actor: Actor, now=None) -> Case:
     case.reference_number, case.reference = _next_reference(case.reference_year)
     _set_status(case, actor, Status.NEW, now)
     case.save()
-    event = record_event(
+    record_event(
         case, actor, EventKind.CONFIRMED, at=now, changes={"reference": [None, case.reference]}
     )
-    _emit(case, event)
     return case
 
 
@@ -307,14 +285,13 @@ def case_assign(*, case_id: int, actor: Actor, assignee, now=None) -> Case:
     before = case.assignee.get_username() if case.assignee else None
     case.assignee = assignee
     case.save(update_fields=["assignee", "updated_at"])
-    event = record_event(
+    record_event(
         case,
         actor,
         EventKind.ASSIGNED,
         at=now,
         changes={"assignee": [before, assignee.get_username() if assignee else None]},
     )
-    _emit(case, event)
     return case
 
 
@@ -363,7 +340,7 @@ def case_verify_identity(
     case.identity_note = note.strip()
     if case.status == Status.WAITING:
         _end_open_pause(case, now)
-    event = record_event(
+    record_event(
         case,
         actor,
         EventKind.IDENTITY_VERIFIED,
@@ -374,14 +351,13 @@ def case_verify_identity(
     if case.status != Status.IN_PROGRESS:
         _set_status(case, actor, Status.IN_PROGRESS, now)
     case.save()
-    _emit(case, event)
     return case
 
 
 @transaction.atomic
 def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=None) -> Case:
     """Wait for the subject: identity documents or clarification (Art 12(6), EDPB §159).
-    Recorded and shown; the due date does not move (legal.md, the project's rule)."""
+    Recorded and shown; the due date does not move (docs/legal.md, the project's rule)."""
     now = now or timezone.now()
     if reason not in PauseReason.values:
         raise CaseActionError(_("Choose what the request is waiting for."), code="invalid")
@@ -390,7 +366,7 @@ def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=N
     pause = CasePause.objects.create(case=case, reason=reason, note=note.strip(), started_at=now)
     _set_status(case, actor, Status.WAITING, now, message=pause.get_reason_display())
     case.save()
-    event = record_event(
+    record_event(
         case,
         actor,
         EventKind.PAUSED,
@@ -398,7 +374,6 @@ def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=N
         changes={"reason": reason},
         message=pause.note,
     )
-    _emit(case, event)
     return case
 
 
@@ -449,7 +424,7 @@ def case_extend(*, case_id: int, actor: Actor, reason: str, now=None) -> Case:
     case.extended_at = now
     case.effective_due_date = case.extended_due_date
     case.save()
-    event = record_event(
+    record_event(
         case,
         actor,
         EventKind.EXTENDED,
@@ -457,7 +432,6 @@ def case_extend(*, case_id: int, actor: Actor, reason: str, now=None) -> Case:
         changes={"due_date": [case.due_date.isoformat(), case.extended_due_date.isoformat()]},
         message=reason,
     )
-    _emit(case, event)
     return case
 
 
@@ -485,7 +459,7 @@ def case_record_extension_notice(
         )
     notified_at = now
     if notified_on != local_date(now):
-        notified_at = datetime.datetime.combine(notified_on, datetime.time(12), tzinfo=_tz())
+        notified_at = datetime.datetime.combine(notified_on, datetime.time(12), tzinfo=tz())
     case.extension_notified_at = notified_at
     case.save(update_fields=["extension_notified_at", "updated_at"])
     late = notified_on > case.due_date
@@ -531,10 +505,9 @@ def case_close(*, case_id: int, actor: Actor, outcome: str, reason: str = "", no
     case.closed_at = now
     _set_status(case, actor, Status.CLOSED, now)
     case.save()
-    event = record_event(
+    record_event(
         case, actor, EventKind.CLOSED, at=now, changes={"outcome": outcome}, message=reason
     )
-    _emit(case, event)
     return case
 
 
@@ -550,6 +523,5 @@ def case_withdraw(*, case_id: int, actor: Actor, reason: str = "", now=None) -> 
     case.closed_at = now
     _set_status(case, actor, Status.WITHDRAWN, now)
     case.save()
-    event = record_event(case, actor, EventKind.WITHDRAWN, at=now, message=case.outcome_reason)
-    _emit(case, event)
+    record_event(case, actor, EventKind.WITHDRAWN, at=now, message=case.outcome_reason)
     return case

@@ -11,7 +11,7 @@ import re
 
 from gunicorn.glogging import Logger
 
-# The public pages whose second path segment is a secret (cases/public/urls.py).
+# The public pages whose second path segment is a secret (public/urls.py).
 _SECRET_SEGMENT = re.compile(r"/(confirm|status)/[^/?#\s\"]+")
 
 

@@ -14,14 +14,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import may
+from cases.admin_mixins import ReadOnlyAdmin
 from cases.audit import Actor
-from cases.models import Case, Status
+from cases.models import Case
 
 from . import catalogue, services
 from .defaults import ACCESS_SECTIONS
+from .files import file_matches, letter_file_response
 from .forms import ChooseLetterForm, OrganisationProfileForm, PostedForm, letter_fields_form
 from .models import Letter, OrganisationProfile
-from .views import file_matches, letter_file_response
 
 
 @admin.register(OrganisationProfile)
@@ -119,7 +121,7 @@ class OrganisationProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The archive: every generated letter, read-only. Letters are made from a case page."""
 
     list_display = (
@@ -155,15 +157,6 @@ class LetterAdmin(admin.ModelAdmin):
         "sent_at",
     )
     exclude = ("generated_by", "idempotency_key")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().upper()
@@ -210,19 +203,19 @@ class LetterAdmin(admin.ModelAdmin):
         return reverse("admin:cases_case_change", args=[case_id]) + "#letters-heading"
 
     @staticmethod
-    def _require(request, perm):
-        if not request.user.has_perm(f"letters.{perm}"):
+    def _require(request, right):
+        if not may(request.user, right):
             raise PermissionDenied
 
     @staticmethod
     def _visible_case(case_id):
         # As in the case list: a web request whose address is unconfirmed is not a request yet.
-        return get_object_or_404(Case.objects.exclude(status=Status.UNCONFIRMED), pk=case_id)
+        return get_object_or_404(Case.objects.requests(), pk=case_id)
 
     def compose_view(self, request, case_id):
         """Pick a letter and language, fill in its parts (pre-filled), preview it as HTML,
         generate the PDF."""
-        self._require(request, "add_letter")
+        self._require(request, "generate_letters")
         case = self._visible_case(case_id)
         params = request.POST if request.method == "POST" else request.GET
         choose = ChooseLetterForm(params if "letter_type" in params else None, case=case)
@@ -285,13 +278,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def _letter(self, request, letter_id, perm):
         self._require(request, perm)
-        letter = get_object_or_404(Letter.objects.select_related("case"), pk=letter_id)
-        if letter.case.status == Status.UNCONFIRMED:
-            raise Http404
-        return letter
+        letters = Letter.objects.select_related("case").filter(case__in=Case.objects.requests())
+        return get_object_or_404(letters, pk=letter_id)
 
     def download_view(self, request, letter_id):
-        letter = self._letter(request, letter_id, "view_letter")
+        letter = self._letter(request, letter_id, "view_letters")
         try:
             if not file_matches(letter):
                 self.message_user(
@@ -312,7 +303,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     def send_view(self, request, letter_id):
         """Confirm, then e-mail the letter to the data subject."""
-        letter = self._letter(request, letter_id, "send_letter")
+        letter = self._letter(request, letter_id, "send_letters")
         if request.method == "POST":
             try:
                 services.letter_send(letter_id=letter.pk, actor=Actor.staff(request.user))
@@ -339,7 +330,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     def posted_view(self, request, letter_id):
         """Record that the letter was printed and posted."""
-        letter = self._letter(request, letter_id, "send_letter")
+        letter = self._letter(request, letter_id, "send_letters")
         form = PostedForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -7,7 +7,4 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .integration import connect
-
-        connect()
+        from . import checks  # noqa: F401  (registers the system checks, Django's way)

@@ -198,7 +198,7 @@ class LetterQuerySet(AppendOnlyQuerySet):
     refusal = "Letters are immutable: generate a new version instead; none is ever deleted."
 
     def redact_fields(self, fields: dict) -> int:
-        """The retention purge's exception (``cases/retention.py``): replace the officer's
+        """The retention purge's exception (``casework/retention.py``): replace the officer's
         free-text fields of an anonymised case's letters with their redacted version."""
         return self._permitted_update(fields=fields)
 

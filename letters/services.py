@@ -21,8 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.audit import Actor, record_event
+from cases.clock import local_date
 from cases.models import Case, EventKind, Status
-from cases.services import CaseActionError, case_record_extension_notice, local_date
+from cases.services import CaseActionError, case_record_extension_notice
+from notifications.planning import closure_notice_key, email_plan, exists
 
 from . import catalogue
 from .models import Letter, LetterType, OrganisationProfile
@@ -267,8 +269,6 @@ def _title(letter: Letter) -> str:
 def letter_send(*, letter_id: int, actor: Actor, now=None) -> Letter:
     """E-mail the letter to the data subject, the PDF attached, through the outbox; mark it
     sent. The e-mail goes out after commit; the timeline shows both."""
-    from notifications.services import email_plan
-
     now = now or timezone.now()
     letter, case = _lock_letter(letter_id)
     if not case.subject_email:
@@ -346,17 +346,15 @@ def letter_record_posted(
 
 
 def closure_attachments(case: Case) -> list[dict]:
-    """Attachment provider for the ``closure_notice`` e-mail: the latest reply letter that
-    was generated but not sent yet, preferably in the e-mail's language. Called by
-    ``email_plan`` inside the closing transaction, so marking the letter sent commits with
-    the e-mail that carries it."""
-    from notifications.models import OutboundEmail
-
+    """What the ``closure_notice`` e-mail carries: the latest reply letter that was generated
+    but not sent yet, preferably in the e-mail's language, marked sent. Called by
+    ``casework.actions.close`` inside the closing transaction, so marking the letter sent
+    commits with the e-mail that carries it."""
     if case.status != Status.CLOSED:
         return []
-    # email_plan asks before it checks its deduplication key: a closure notice that exists
-    # already will not be written again, so nothing may be attached (or marked) now.
-    if OutboundEmail.objects.filter(case=case, kind=CLOSURE_KIND).exists():
+    # A closure notice that exists already will not be written again, so nothing may be
+    # attached (or marked sent) now.
+    if exists(closure_notice_key(case)):
         return []
     unsent = Letter.objects.filter(
         case=case, letter_type__in=catalogue.REPLY_TYPES, sent_at__isnull=True
@@ -377,3 +375,22 @@ def closure_attachments(case: Case) -> list[dict]:
         % {"letter": letter.get_letter_type_display(), "version": letter.version},
     )
     return [attachment_for(letter)]
+
+
+def letter_record_download(*, letter_id: int, now=None) -> None:
+    """The subject downloaded a sent letter from the status page. The first download goes on
+    the timeline: proof the letter arrived."""
+    with transaction.atomic():
+        letter = Letter.objects.select_related("case").get(pk=letter_id)
+        seen = letter.case.events.filter(
+            kind=EventKind.LETTER, changes__letter=letter.pk, changes__action="downloaded"
+        ).exists()
+        if not seen:
+            record_event(
+                letter.case,
+                Actor.subject(),
+                EventKind.LETTER,
+                at=now,
+                changes={"letter": letter.pk, "action": "downloaded"},
+                message=f"{letter.get_letter_type_display()}, v{letter.version}",
+            )

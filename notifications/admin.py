@@ -7,18 +7,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import CasePanel, register_case_panel
+from cases.admin_mixins import ReadOnlyAdmin
 from cases.audit import Actor
 
-from . import services
+from . import planning
 from .models import OutboundEmail, State
-
-# The case page shows at most this many e-mails, newest first, and links to the full list.
-PANEL_LIMIT = 50
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("planned_at", "kind", "case_link", "to", "state", "attempts", "sent_at")
     list_filter = ("state", "kind")
     list_select_related = ("case",)
@@ -67,15 +64,6 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             return queryset, False
         return queryset.filter(case__reference__startswith=term), False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.retry_outboundemail")
 
@@ -83,7 +71,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def retry_failed(self, request, queryset):
         ids = list(queryset.filter(state=State.FAILED).values_list("pk", flat=True))
         skipped = queryset.count() - len(ids)
-        count = services.email_retry_failed(email_ids=ids, actor=Actor.staff(request.user))
+        count = planning.email_retry_failed(email_ids=ids, actor=Actor.staff(request.user))
         if count:
             self.message_user(
                 request,
@@ -102,19 +90,3 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
-
-
-def _case_emails(request, case) -> dict:
-    if not request.user.has_perm("notifications.view_outboundemail"):
-        return {"emails": None}
-    emails = list(case.outbound_emails.order_by("-planned_at", "-id")[: PANEL_LIMIT + 1])
-    return {
-        "emails": emails[:PANEL_LIMIT],
-        "more": len(emails) > PANEL_LIMIT,
-        "outbox_url": reverse("admin:notifications_outboundemail_changelist")
-        + f"?q={case.reference}",
-    }
-
-
-def register_panels() -> None:
-    register_case_panel(CasePanel("admin/notifications/case_emails.html", _case_emails))

@@ -7,8 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import admin, checks, digest, hooks  # noqa: F401  (checks registers itself)
-
-        hooks.register()
-        digest.register()
-        admin.register_panels()
+        from . import checks  # noqa: F401  (registers the system checks, Django's way)

@@ -13,7 +13,7 @@ LEASE_TOO_SHORT = "notifications.W002"
 @register()
 def check_notification_settings(app_configs=None, **kwargs):
     messages = []
-    digest_time = getattr(settings, "DSAR_DIGEST_TIME", "08:00")
+    digest_time = settings.DSAR_DIGEST_TIME
     try:
         datetime.time.fromisoformat(digest_time)
     except (TypeError, ValueError):
@@ -30,8 +30,8 @@ def check_notification_settings(app_configs=None, **kwargs):
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
     visibility = options.get("visibility_timeout")
     longest = max(
-        float(getattr(settings, "DSAR_EMAIL_RETRY_MAX_SECONDS", 900)),
-        float(getattr(settings, "DSAR_REMINDER_SWEEP_SECONDS", 60)),
+        float(settings.DSAR_EMAIL_RETRY_MAX_SECONDS),
+        float(settings.DSAR_REMINDER_SWEEP_SECONDS),
     )
     if visibility is not None and longest > visibility / 2:
         messages.append(
@@ -43,7 +43,7 @@ def check_notification_settings(app_configs=None, **kwargs):
             )
         )
 
-    lease = float(getattr(settings, "DSAR_EMAIL_SENDING_LEASE_SECONDS", 600))
+    lease = float(settings.DSAR_EMAIL_SENDING_LEASE_SECONDS)
     timeout = float(getattr(settings, "EMAIL_TIMEOUT", None) or 60)
     if lease < 5 * timeout:
         messages.append(

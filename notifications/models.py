@@ -1,8 +1,8 @@
 """The outbox: every e-mail the app sends is a row here first; Celery only delivers it.
 
-Rows are written by ``notifications.services`` (``email_plan`` inside the caller's
-transaction, the reminder sweep in bulk) and moved through their states by the delivery
-service with conditional UPDATEs; see docs/notifications.md.
+Rows are written by ``notifications.planning`` (``email_plan`` inside the caller's
+transaction) and ``notifications.sweep`` (reminders in bulk), and moved through their states by
+``notifications.delivery`` with conditional UPDATEs; see docs/notifications.md.
 """
 
 from django.conf import settings

@@ -32,15 +32,6 @@ class Window:
     last: datetime.date
 
 
-def add_working_days(
-    day: datetime.date, n: int, extra_non_working_days: Iterable[datetime.date] | None = None
-) -> datetime.date:
-    """The ``n``-th working day after ``day`` (``day`` itself for ``n=0``)."""
-    for _i in range(n):
-        day = deadlines.next_working_day(day + _ONE_DAY, extra_non_working_days)
-    return day
-
-
 def reminder_windows(
     today: datetime.date,
     *,
@@ -57,7 +48,7 @@ def reminder_windows(
     - ``reminder_overdue``: due before today (the sweep plans the daily reminder on working
       days only, and the DPO's escalation once per due date).
     """
-    soon_last = add_working_days(today, working_days_before, extra_non_working_days)
+    soon_last = deadlines.add_working_days(today, working_days_before, extra_non_working_days)
     windows = []
     week_first, week_last = soon_last + _ONE_DAY, today + datetime.timedelta(days=days_before)
     if week_first <= week_last:

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers that take ids and call ``notifications.services``.
+"""Celery tasks: thin wrappers that take ids and call delivery, planning or the sweep.
 
 Delivery acknowledges late (settings: ``CELERY_TASK_ACKS_LATE``, set here too so that it holds
 whatever the settings say): a worker killed mid-task leaves its message to be redelivered,
@@ -8,7 +8,8 @@ the Redis visibility timeout (``DSAR_EMAIL_RETRY_MAX_SECONDS``; see the system c
 
 from celery import shared_task
 
-from . import services
+from . import delivery, planning
+from . import sweep as outbox_sweep
 
 
 @shared_task(
@@ -20,7 +21,7 @@ from . import services
     max_retries=None,  # the row counts its attempts (DSAR_EMAIL_MAX_ATTEMPTS)
 )
 def deliver_email(self, email_id: int) -> str:
-    result = services.email_deliver(email_id=email_id)
+    result = delivery.email_deliver(email_id=email_id)
     if result.outcome == "retry":
         # If this message is lost too, the sweep finds the pending row at its planned time.
         raise self.retry(countdown=result.retry_in)
@@ -39,9 +40,9 @@ def deliver_emails(email_ids: list[int]) -> dict:
     batch skips what was sent (the claims) and the lease covers the one in flight."""
     outcomes = {}
     for email_id in email_ids:
-        result = services.email_deliver(email_id=email_id)
+        result = delivery.email_deliver(email_id=email_id)
         if result.outcome == "retry":
-            services.enqueue_delivery(email_id, countdown=result.retry_in)
+            planning.enqueue_delivery(email_id, countdown=result.retry_in)
         outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     return outcomes
 
@@ -50,5 +51,5 @@ def deliver_emails(email_ids: list[int]) -> dict:
 def sweep() -> dict:
     """Plan due reminders and digests; re-enqueue pending e-mails (Celery beat, every
     ``DSAR_REMINDER_SWEEP_SECONDS``)."""
-    report = services.reminder_sweep()
+    report = outbox_sweep.reminder_sweep()
     return {"planned": dict(report.planned), "enqueued": len(report.due)}

@@ -11,6 +11,7 @@ from accounts.roles import PRIVACY_OFFICER, ROLES, grant
 from cases import services
 from cases.audit import Actor
 from cases.models import Channel, RequestType
+from casework import actions
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 _seq = itertools.count(1)
@@ -49,7 +50,7 @@ def case(*, received_at=None, actor=None, now=None, **fields):
     }
     defaults.update(fields)
     received_at = received_at or at(2026, 3, 5)
-    return services.case_create(
+    return actions.register(
         actor=actor or Actor.system(),
         received_at=received_at,
         now=now or max(received_at, at(2026, 11, 22)),
@@ -84,11 +85,11 @@ def answered_case(
             **steps, method="known_contact", now=received_at + datetime.timedelta(hours=1)
         )
     if extended_at is not None:
-        services.case_extend(**steps, reason="Gegevens in meerdere systemen.", now=extended_at)
+        actions.extend(**steps, reason="Gegevens in meerdere systemen.", now=extended_at)
     if outcome == "withdrawn":
-        services.case_withdraw(**steps, reason=reason, now=closed_at)
+        actions.withdraw(**steps, reason=reason, now=closed_at)
     else:
-        services.case_close(**steps, outcome=outcome, reason=reason, now=closed_at)
+        actions.close(**steps, outcome=outcome, reason=reason, now=closed_at)
     created.refresh_from_db()
     return created
 
@@ -125,7 +126,7 @@ def subject_upload(case_id, *, now, name="paspoort.pdf", message=""):
     public pages' service stores it. The case must be waiting for the subject."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.public.services import subject_submission_create
+    from portal.services import subject_submission_create
 
     upload = SimpleUploadedFile(name, b"%PDF-1.4\n% identity document\n", "application/pdf")
     return subject_submission_create(

@@ -4,6 +4,11 @@ Every value that differs between installations is read from the environment here
 place, through django-environ. The README lists each variable. With nothing configured the
 app runs on the *embedded defaults*: SQLite, a Celery broker on the filesystem and e-mail
 written to files, all under ``var/``.
+
+The file is ordered by concern, and every list and dict is written out once, in full, as
+Django sees it (local.py, test.py and production.py override a few values per environment).
+The product's own ``DSAR_*`` settings come right after the core ones, because settings below
+them use them (two-factor login, Celery beat, the REST API).
 """
 
 import datetime
@@ -12,11 +17,15 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+# --- Paths and environment ----------------------------------------------------------------
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# Local state: SQLite database, filesystem broker, mail files, private files, static files,
+# beat schedule, file cache.
 VAR_DIR = Path(env.str("DSAR_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # --- Core ---------------------------------------------------------------------------------
@@ -25,40 +34,171 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")  # production.py refuses to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form sent without a valid CSRF token gets a plain-language page instead of Django's.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# Public address of the app, for links in e-mails and letters.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
+ROOT_URLCONF = "dsar.urls"
+WSGI_APPLICATION = "dsar.wsgi.application"
+
+# --- The product: deadlines ---------------------------------------------------------------
+
+# Which deadline rule new cases get: "four_weeks" (the promise in Dutch privacy statements,
+# default) or "gdpr_month" (one calendar month, GDPR Art 12(3)). See docs/deadlines.md.
+DSAR_DEADLINE_RULE = env.str("DSAR_DEADLINE_RULE", default="four_weeks")
+# Extra non-working days decreed by the government, ISO dates: "2027-05-06,2027-12-24".
+DSAR_EXTRA_NON_WORKING_DAYS = env.list("DSAR_EXTRA_NON_WORKING_DAYS", default=[])
+# A case due within this many working days shows an orange badge.
+DSAR_DUE_SOON_WORKING_DAYS = env.int("DSAR_DUE_SOON_WORKING_DAYS", default=5)
+
+# --- The product: organisation ------------------------------------------------------------
+
+# Who answers the requests: in letters, e-mails and the admin header.
+DSAR_ORGANISATION = {
+    "name": env.str("DSAR_ORG_NAME", default="Voorbeeld B.V."),
+    "address": env.str("DSAR_ORG_ADDRESS", default="Voorbeeldstraat 1, 1234 AB Utrecht"),
+    "email": env.str("DSAR_ORG_EMAIL", default="privacy@example.nl"),
+    "phone": env.str("DSAR_ORG_PHONE", default=""),
+    "kvk": env.str("DSAR_ORG_KVK", default=""),
+    "dpo_email": env.str("DSAR_DPO_EMAIL", default="fg@example.nl"),
+    "privacy_statement_url": env.str("DSAR_PRIVACY_STATEMENT_URL", default=""),
+}
+# Where "new request" and unassigned-case reminders go.
+DSAR_PRIVACY_TEAM_EMAIL = env.str("DSAR_PRIVACY_TEAM_EMAIL", default=DSAR_ORGANISATION["email"])
+
+# --- The product: public pages (request form, confirmation, status page; docs/public.md) --
+
+# Days a confirmation link stays valid after it is e-mailed.
+DSAR_CONFIRMATION_MAX_AGE_DAYS = env.int("DSAR_CONFIRMATION_MAX_AGE_DAYS", default=7)
+# Uploads on the status page: PDF, JPEG or PNG, at most this many MB per file, this many files
+# at a time.
+DSAR_UPLOAD_MAX_MB = env.int("DSAR_UPLOAD_MAX_MB", default=10)
+DSAR_UPLOAD_MAX_FILES = env.int("DSAR_UPLOAD_MAX_FILES", default=5)
+# Rate limits as "<count>/<s|m|h|d>", counted per client IP address or per e-mail address.
+# The counters live in the cache (CACHES below), shared by every web process.
+DSAR_RATE_LIMITS = {
+    "submit_ip": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_IP", default="20/h"),
+    "submit_email": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_EMAIL", default="10/d"),
+    # Unknown status tokens and invalid confirmation links.
+    "bad_link_ip": env.str("DSAR_RATE_LIMIT_BAD_LINK_PER_IP", default="60/h"),
+    "upload_ip": env.str("DSAR_RATE_LIMIT_UPLOAD_PER_IP", default="30/h"),
+}
+# Reverse proxies in front of the app that append to X-Forwarded-For. 0: the client address
+# is REMOTE_ADDR (gunicorn or runserver facing the clients directly). The same client address
+# serves the rate limits, the login lockout (axes) and the API's throttling.
+DSAR_TRUSTED_PROXY_COUNT = env.int("DSAR_TRUSTED_PROXY_COUNT", default=0)
+
+# --- The product: reminders and e-mail delivery -------------------------------------------
+# docs/notifications.md explains the policy and the delivery guarantee.
+
+# Reminders to the assignee (or DSAR_PRIVACY_TEAM_EMAIL when nobody is assigned): this many
+# calendar days before the due date, this many working days before, on the due day, and every
+# working day while overdue. The DPO (DSAR_DPO_EMAIL) is told once when a case is overdue.
+DSAR_REMINDER_DAYS_BEFORE = env.int("DSAR_REMINDER_DAYS_BEFORE", default=7)
+DSAR_REMINDER_WORKING_DAYS_BEFORE = env.int("DSAR_REMINDER_WORKING_DAYS_BEFORE", default=2)
+# Each officer's digest of their open requests, at this local time (TIME_ZONE), on working
+# days only unless DSAR_DIGEST_WORKING_DAYS_ONLY is false.
+DSAR_DIGEST_TIME = env.str("DSAR_DIGEST_TIME", default="08:00")
+DSAR_DIGEST_WORKING_DAYS_ONLY = env.bool("DSAR_DIGEST_WORKING_DAYS_ONLY", default=True)
+# How often Celery beat runs the sweep that plans reminders and re-enqueues lost e-mails.
+DSAR_REMINDER_SWEEP_SECONDS = env.int("DSAR_REMINDER_SWEEP_SECONDS", default=60)
+# Delivery: attempts before an e-mail is marked failed; retry after 60 s, 120 s, 240 s, …
+# at most DSAR_EMAIL_RETRY_MAX_SECONDS, which stays far below the Redis visibility timeout
+# (CELERY_BROKER_TRANSPORT_OPTIONS below; a system check warns otherwise).
+DSAR_EMAIL_MAX_ATTEMPTS = env.int("DSAR_EMAIL_MAX_ATTEMPTS", default=8)
+DSAR_EMAIL_RETRY_BASE_SECONDS = env.int("DSAR_EMAIL_RETRY_BASE_SECONDS", default=60)
+DSAR_EMAIL_RETRY_MAX_SECONDS = env.int("DSAR_EMAIL_RETRY_MAX_SECONDS", default=900)
+# A pending e-mail whose delivery message was handed to the broker this long ago without
+# result is enqueued again by the sweep (the message was lost, e.g. Redis was down).
+DSAR_EMAIL_REQUEUE_AFTER_SECONDS = env.int("DSAR_EMAIL_REQUEUE_AFTER_SECONDS", default=300)
+# A worker that claimed an e-mail this long ago without finishing is taken to have died; the
+# sweep hands the e-mail out again (the at-least-once guarantee).
+DSAR_EMAIL_SENDING_LEASE_SECONDS = env.int("DSAR_EMAIL_SENDING_LEASE_SECONDS", default=600)
+# How many due e-mails one sweep hands out at most, per kind of query: this many pending
+# e-mails, and as many again of dead workers' claims. The rest wait for the next sweep.
+DSAR_EMAIL_SWEEP_BATCH = env.int("DSAR_EMAIL_SWEEP_BATCH", default=5000)
+
+# --- The product: reports and dashboard (docs/reports.md) ---------------------------------
+
+# The dashboard's figures per month (received, answered, on time) are counted at most this
+# often, in seconds, and kept in the cache meanwhile; 0 counts them on every page view. The
+# tiles of open work are always counted afresh.
+DSAR_DASHBOARD_CACHE_SECONDS = env.int("DSAR_DASHBOARD_CACHE_SECONDS", default=300)
+
+# --- The product: API paging (docs/api.md) ------------------------------------------------
+
+# Page size of the case list; a client may ask for up to DSAR_API_MAX_PAGE_SIZE.
+DSAR_API_PAGE_SIZE = env.int("DSAR_API_PAGE_SIZE", default=50)
+DSAR_API_MAX_PAGE_SIZE = env.int("DSAR_API_MAX_PAGE_SIZE", default=200)
+
+# --- The product: retention (casework/retention.py, docs/retention.md) --------------------
+# All three run together once a day (CELERY_BEAT_SCHEDULE, "casework-purge-expired").
+
+# Web requests never confirmed are deleted this many days after they were made.
+DSAR_UNCONFIRMED_RETENTION_DAYS = env.int("DSAR_UNCONFIRMED_RETENTION_DAYS", default=30)
+# Files the subject uploaded (identity documents) are deleted once the identity is verified,
+# and at the latest this many days after closing.
+DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
+# Closed requests are anonymised this many days after closing (two years by default).
+DSAR_CASE_RETENTION_DAYS = env.int("DSAR_CASE_RETENTION_DAYS", default=730)
+
+# --- Applications -------------------------------------------------------------------------
+
 INSTALLED_APPS = [
+    # Django
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "whitenoise.runserver_nostatic",  # before staticfiles: runserver serves through WhiteNoise
     "django.contrib.staticfiles",
+    # Third-party
     "rest_framework",
-    "rest_framework.authtoken",  # API tokens, created and revoked in the admin (issue 6)
+    "rest_framework.authtoken",  # API tokens, created and revoked in the admin
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files
+    "django_otp",  # two-factor login for staff
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",  # lockout after failed logins
+    # Local
     "cases",
+    "accounts",
     "notifications",
-    "cases.reports",  # the DPO's dashboard, the register of requests and its exports (issue 8)
-    "letters",  # reply letters as PDF, archived and sent to the subject (issue 5)
+    "letters",  # reply letters as PDF, archived and sent to the subject
+    "casework",
+    "portal",  # the data subject's pages: request form, confirmation, status page
+    "api",
+    "reports",  # the DPO's dashboard, the register of requests and its exports
+    "officers",
 ]
+
+# --- Middleware ---------------------------------------------------------------------------
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response ("Security headers").
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: marks a session verified by its second factor, then sends
+    # staff without one to enrolment or verification before they reach any case.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireStaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "dsar.urls"
-WSGI_APPLICATION = "dsar.wsgi.application"
+# --- Templates ----------------------------------------------------------------------------
 
 TEMPLATES = [
     {
@@ -79,25 +219,57 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 # DATABASE_URL, e.g. postgres://user:password@host:5432/dsar. Default: SQLite under var/.
 
+_database = env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+_on_postgresql = _database["ENGINE"] == "django.db.backends.postgresql"
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": (
+        {
+            "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+            **_database,  # a conn_max_age in DATABASE_URL wins
+            "CONN_HEALTH_CHECKS": True,
+        }
+        if _on_postgresql
+        else {
+            **_database,
+            # SQLite: wait for a lock instead of failing at once when web and worker write
+            # together.
+            "OPTIONS": {
+                **_database.get("OPTIONS", {}),
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    ),
 }
-SILENCED_SYSTEM_CHECKS: list[str] = []
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    # SQLite: wait for a lock instead of failing at once when web and worker write together.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
-    # SQLite has no INCLUDE: the covering index case_type_idx is a plain index there, all the
-    # embedded defaults need; Django would say so (models.W040) on every command.
-    SILENCED_SYSTEM_CHECKS.append("models.W040")
+# SQLite has no INCLUDE: the covering index case_type_idx is a plain index there, all the
+# embedded defaults need; Django would say so (models.W040) on every command.
+SILENCED_SYSTEM_CHECKS = [] if _on_postgresql else ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Authentication -----------------------------------------------------------------------
+# --- Cache --------------------------------------------------------------------------------
+# REDIS_URL selects Redis, for the cache and (unless CELERY_BROKER_URL says otherwise) as
+# Celery's broker. The cache holds the public pages' rate-limit counters and the dashboard's
+# figures, shared by every web process: Redis when REDIS_URL is set, else files under
+# var/cache/ (no server needed).
+
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dsar",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    ),
+}
+
+# --- Authentication, two-factor login and lockout (docs/security.md) ----------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -105,9 +277,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a blocked login before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "admin:login"
 
-# --- Internationalisation -----------------------------------------------------------------
+# Two-factor login for staff (django-otp; MIDDLEWARE above). The name the authenticator app
+# shows next to the code.
+OTP_TOTP_ISSUER = env.str("DSAR_TOTP_ISSUER", default=f"{DSAR_ORGANISATION['name']} AVG")
+
+# Failed logins are counted per user name *and* client address (django-axes): after
+# DSAR_LOGIN_FAILURE_LIMIT failures that combination is blocked for DSAR_LOGIN_COOLOFF_MINUTES.
+# The DPO unblocks it earlier in the admin (Axes › Access attempts) or with
+# `manage.py axes_reset_username USERNAME`.
+DSAR_LOGIN_FAILURE_LIMIT = env.int("DSAR_LOGIN_FAILURE_LIMIT", default=5)
+DSAR_LOGIN_COOLOFF_MINUTES = env.int("DSAR_LOGIN_COOLOFF_MINUTES", default=30)
+AXES_FAILURE_LIMIT = DSAR_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=DSAR_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The same client address as the public pages' rate limits (DSAR_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "cases.ratelimit.client_ip"
+# Staff user names and addresses are logged by axes at INFO; data subjects never log in.
+AXES_VERBOSE = True
+
+# --- Internationalisation and time --------------------------------------------------------
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="nl")
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -116,7 +312,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files -------------------------------------------------------------------------
+# --- Static and private files -------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -131,7 +327,8 @@ PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "p
 
 # --- E-mail -------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:password@mail.example.nl:587/?tls=True. Default: one file per
-# message under var/mail/.
+# message under var/mail/. The URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and whatever options it carries.
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://"))
 EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -143,21 +340,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # REDIS_URL (or CELERY_BROKER_URL) selects Redis. Default: kombu's filesystem transport,
 # which needs no server; web, worker and beat share the folder var/broker/.
 
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+_broker_dir = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-else:
+    if CELERY_BROKER_URL.startswith("filesystem://")
     # A message not acknowledged within this time is handed to another worker. Retry
-    # countdowns stay far below it (see notifications).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # countdowns stay far below it (DSAR_EMAIL_RETRY_MAX_SECONDS).
+    else {"visibility_timeout": 3600}
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -166,11 +363,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
-# Public pages (issue 3): delete web requests never confirmed, once a day.
-CELERY_BEAT_SCHEDULE["cases-purge-unconfirmed-requests"] = {
-    "task": "cases.public.tasks.purge_unconfirmed_requests",
-    "schedule": 24 * 60 * 60,
+CELERY_BEAT_SCHEDULE = {
+    # Plans reminders and digests, and hands out due and lost e-mails (docs/notifications.md).
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": DSAR_REMINDER_SWEEP_SECONDS,
+        # A sweep nobody picked up in time is dropped: the next one does the same work.
+        "options": {"expires": DSAR_REMINDER_SWEEP_SECONDS},
+    },
+    # Retention, once a day: deletes web requests never confirmed and identity documents,
+    # anonymises closed requests (docs/retention.md).
+    "casework-purge-expired": {
+        "task": "casework.purge_expired",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------
@@ -183,95 +389,33 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (reply letters) logs every rendering step at INFO; keep its warnings
+        # (refused or missing resources) and drop the step-by-step progress.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
-# --- The product --------------------------------------------------------------------------
-
-# Which deadline rule new cases get: "four_weeks" (the promise in Dutch privacy statements,
-# default) or "gdpr_month" (one calendar month, GDPR Art 12(3)). See docs/deadlines.md.
-DSAR_DEADLINE_RULE = env.str("DSAR_DEADLINE_RULE", default="four_weeks")
-# Extra non-working days decreed by the government, ISO dates: "2027-05-06,2027-12-24".
-DSAR_EXTRA_NON_WORKING_DAYS = env.list("DSAR_EXTRA_NON_WORKING_DAYS", default=[])
-# A case due within this many working days shows an orange badge.
-DSAR_DUE_SOON_WORKING_DAYS = env.int("DSAR_DUE_SOON_WORKING_DAYS", default=5)
-
-DSAR_ORGANISATION = {
-    "name": env.str("DSAR_ORG_NAME", default="Voorbeeld B.V."),
-    "address": env.str("DSAR_ORG_ADDRESS", default="Voorbeeldstraat 1, 1234 AB Utrecht"),
-    "email": env.str("DSAR_ORG_EMAIL", default="privacy@example.nl"),
-    "phone": env.str("DSAR_ORG_PHONE", default=""),
-    "kvk": env.str("DSAR_ORG_KVK", default=""),
-    "dpo_email": env.str("DSAR_DPO_EMAIL", default="fg@example.nl"),
-    "privacy_statement_url": env.str("DSAR_PRIVACY_STATEMENT_URL", default=""),
-}
-# Where "new request" and unassigned-case reminders go.
-DSAR_PRIVACY_TEAM_EMAIL = env.str("DSAR_PRIVACY_TEAM_EMAIL", default=DSAR_ORGANISATION["email"])
-# The dashboard's figures per month (received, answered, on time) are counted at most this
-# often, in seconds, and kept in the cache meanwhile; 0 counts them on every page view. The
-# tiles of open work are always counted afresh.
-DSAR_DASHBOARD_CACHE_SECONDS = env.int("DSAR_DASHBOARD_CACHE_SECONDS", default=300)
-
-# --- Public pages: request form, confirmation, status page (cases/public, issue 3) ---------
-
-# The cache holds the public pages' rate-limit counters, shared by every web process: Redis
-# when REDIS_URL is set, else files under var/cache/ (no server needed).
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dsar",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
-
-# Days a confirmation link stays valid after it is e-mailed.
-DSAR_CONFIRMATION_MAX_AGE_DAYS = env.int("DSAR_CONFIRMATION_MAX_AGE_DAYS", default=7)
-# Web requests never confirmed are deleted this many days after they were made.
-DSAR_UNCONFIRMED_RETENTION_DAYS = env.int("DSAR_UNCONFIRMED_RETENTION_DAYS", default=30)
-# Uploads on the status page: PDF, JPEG or PNG, at most this many MB per file, this many files
-# at a time.
-DSAR_UPLOAD_MAX_MB = env.int("DSAR_UPLOAD_MAX_MB", default=10)
-DSAR_UPLOAD_MAX_FILES = env.int("DSAR_UPLOAD_MAX_FILES", default=5)
-# Rate limits as "<count>/<s|m|h|d>", counted per client IP address or per e-mail address.
-DSAR_RATE_LIMITS = {
-    "submit_ip": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_IP", default="20/h"),
-    "submit_email": env.str("DSAR_RATE_LIMIT_SUBMIT_PER_EMAIL", default="10/d"),
-    # Unknown status tokens and invalid confirmation links.
-    "bad_link_ip": env.str("DSAR_RATE_LIMIT_BAD_LINK_PER_IP", default="60/h"),
-    "upload_ip": env.str("DSAR_RATE_LIMIT_UPLOAD_PER_IP", default="30/h"),
-}
-# Reverse proxies in front of the app that append to X-Forwarded-For. 0: the client address
-# is REMOTE_ADDR (gunicorn or runserver facing the clients directly).
-DSAR_TRUSTED_PROXY_COUNT = env.int("DSAR_TRUSTED_PROXY_COUNT", default=0)
-# A form sent without a valid CSRF token gets a plain-language page instead of Django's.
-CSRF_FAILURE_VIEW = "cases.public.views.csrf_failure"
-
-# --- REST API (cases/api, issue 6) ------------------------------------------------------------
+# --- REST framework (docs/api.md) ---------------------------------------------------------
 # Officers and integrations authenticate with a per-user token (created and revoked in the
-# admin) or, in the browsable API, with their admin session. See docs/api.md.
+# admin) or, in the browsable API, with their admin session. Both refuse staff accounts
+# without a second factor (accounts.authentication).
 
 REST_FRAMEWORK = {
     # Token first: a request without credentials then gets 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.TwoFactorTokenAuthentication",
+        "accounts.authentication.TwoFactorSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cases.api.permissions.IsOfficer"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsOfficer"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # Anonymous requests are throttled per client address; officers are not.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -281,12 +425,12 @@ REST_FRAMEWORK = {
             "DSAR_API_RATE_PUBLIC_SUBMISSION", default=DSAR_RATE_LIMITS["submit_ip"]
         ),
     },
-    # The client address for throttling: REMOTE_ADDR unless proxies are trusted (as above).
+    # The client address for throttling: REMOTE_ADDR unless proxies are trusted
+    # (DSAR_TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": DSAR_TRUSTED_PROXY_COUNT,
 }
-# Page size of the case list; a client may ask for up to DSAR_API_MAX_PAGE_SIZE.
-DSAR_API_PAGE_SIZE = env.int("DSAR_API_PAGE_SIZE", default=50)
-DSAR_API_MAX_PAGE_SIZE = env.int("DSAR_API_MAX_PAGE_SIZE", default=200)
+
+# --- OpenAPI schema and docs page (drf-spectacular) ---------------------------------------
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "DSAR tracker API",
@@ -315,114 +459,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LanguageEnum": "cases.models.Language"},
 }
 
-# --- Notifications: e-mail outbox, deadline reminders, digests (notifications, issue 4) -----
-# See docs/notifications.md for the policy and the delivery guarantee.
-
-# Reminders to the assignee (or DSAR_PRIVACY_TEAM_EMAIL when nobody is assigned): this many
-# calendar days before the due date, this many working days before, on the due day, and every
-# working day while overdue. The DPO (DSAR_DPO_EMAIL) is told once when a case is overdue.
-DSAR_REMINDER_DAYS_BEFORE = env.int("DSAR_REMINDER_DAYS_BEFORE", default=7)
-DSAR_REMINDER_WORKING_DAYS_BEFORE = env.int("DSAR_REMINDER_WORKING_DAYS_BEFORE", default=2)
-# Each officer's digest of their open requests, at this local time (TIME_ZONE), on working
-# days only unless DSAR_DIGEST_WORKING_DAYS_ONLY is false.
-DSAR_DIGEST_TIME = env.str("DSAR_DIGEST_TIME", default="08:00")
-DSAR_DIGEST_WORKING_DAYS_ONLY = env.bool("DSAR_DIGEST_WORKING_DAYS_ONLY", default=True)
-# How often Celery beat runs the sweep that plans reminders and re-enqueues lost e-mails.
-DSAR_REMINDER_SWEEP_SECONDS = env.int("DSAR_REMINDER_SWEEP_SECONDS", default=60)
-# Delivery: attempts before an e-mail is marked failed; retry after 60 s, 120 s, 240 s, …
-# at most DSAR_EMAIL_RETRY_MAX_SECONDS, which stays far below the Redis visibility timeout
-# (CELERY_BROKER_TRANSPORT_OPTIONS above; a system check warns otherwise).
-DSAR_EMAIL_MAX_ATTEMPTS = env.int("DSAR_EMAIL_MAX_ATTEMPTS", default=8)
-DSAR_EMAIL_RETRY_BASE_SECONDS = env.int("DSAR_EMAIL_RETRY_BASE_SECONDS", default=60)
-DSAR_EMAIL_RETRY_MAX_SECONDS = env.int("DSAR_EMAIL_RETRY_MAX_SECONDS", default=900)
-# A pending e-mail whose delivery message was handed to the broker this long ago without
-# result is enqueued again by the sweep (the message was lost, e.g. Redis was down).
-DSAR_EMAIL_REQUEUE_AFTER_SECONDS = env.int("DSAR_EMAIL_REQUEUE_AFTER_SECONDS", default=300)
-# A worker that claimed an e-mail this long ago without finishing is taken to have died; the
-# sweep hands the e-mail out again (the at-least-once guarantee).
-DSAR_EMAIL_SENDING_LEASE_SECONDS = env.int("DSAR_EMAIL_SENDING_LEASE_SECONDS", default=600)
-
-CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
-    "task": "notifications.sweep",
-    "schedule": DSAR_REMINDER_SWEEP_SECONDS,
-    # A sweep nobody picked up in time is dropped: the next one does the same work.
-    "options": {"expires": DSAR_REMINDER_SWEEP_SECONDS},
-}
-
-# --- Reply letters (letters/, issue 5) ------------------------------------------------------
-
-# WeasyPrint logs every rendering step at INFO; keep its warnings (refused or missing
-# resources) and drop the step-by-step progress.
-LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
-
-# --- Security and accountability (accounts/, issue 7) ----------------------------------------
-# Two-factor login for staff, lockout after failed logins, the Content-Security-Policy and the
-# retention periods. docs/security.md explains each choice; docs/retention.md the periods.
-
-INSTALLED_APPS += [
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
-    "accounts",
-]
-# The name the authenticator app shows next to the code.
-OTP_TOTP_ISSUER = env.str("DSAR_TOTP_ISSUER", default=f"{DSAR_ORGANISATION['name']} AVG")
-
-# Failed logins are counted per user name *and* client address (django-axes): after
-# DSAR_LOGIN_FAILURE_LIMIT failures that combination is blocked for DSAR_LOGIN_COOLOFF_MINUTES.
-# The DPO unblocks it earlier in the admin (Axes › Access attempts) or with
-# `manage.py axes_reset_username USERNAME`.
-DSAR_LOGIN_FAILURE_LIMIT = env.int("DSAR_LOGIN_FAILURE_LIMIT", default=5)
-DSAR_LOGIN_COOLOFF_MINUTES = env.int("DSAR_LOGIN_COOLOFF_MINUTES", default=30)
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a blocked login before checking
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = DSAR_LOGIN_FAILURE_LIMIT
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=DSAR_LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-# The same client address as the public pages' rate limits (DSAR_TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "cases.public.ratelimit.client_ip"
-# Staff user names and addresses are logged by axes at INFO; data subjects never log in.
-AXES_VERBOSE = True
-
-_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
-    "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.RequireStaffTwoFactorMiddleware",
-]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-
-# The API refuses staff tokens and sessions without a second factor (accounts.authentication).
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
-    "accounts.authentication.TwoFactorTokenAuthentication",
-    "accounts.authentication.TwoFactorSessionAuthentication",
-]
-
-# Retention (cases/retention.py, docs/retention.md). Unconfirmed web requests:
-# DSAR_UNCONFIRMED_RETENTION_DAYS above. Files the subject uploaded (identity documents) are
-# deleted once the identity is verified, and at the latest this many days after closing:
-DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
-# Closed requests are anonymised this many days after closing (two years by default).
-DSAR_CASE_RETENTION_DAYS = env.int("DSAR_CASE_RETENTION_DAYS", default=730)
-CELERY_BEAT_SCHEDULE["accounts-purge-expired"] = {
-    "task": "accounts.purge_expired",
-    "schedule": 24 * 60 * 60,
-}
+# --- Security headers (docs/security.md) --------------------------------------------------
 
 # Content-Security-Policy (django-csp 4) on every page, in every environment, so that a page
 # that breaks it breaks in development and in the browser tests too: only our own scripts,
 # styles, images and fonts; no inline script or style; no framing; forms post only to us.
 # Swagger UI and its icons are served from our static files (drf-spectacular-sidecar); its
 # icons are data: URIs, hence img-src data:.
-_csp_index = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE[_csp_index:_csp_index] = [
-    "csp.middleware.CSPMiddleware",
-    "accounts.middleware.PermissionsPolicyMiddleware",
-]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -437,7 +480,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Browser features the app never uses are switched off for every page.
+# Browser features the app never uses are switched off for every page (Permissions-Policy,
+# sent by accounts.middleware.PermissionsPolicyMiddleware).
 DSAR_PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"

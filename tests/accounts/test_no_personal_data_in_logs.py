@@ -16,9 +16,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cases import retention
 from cases.audit import Actor
 from cases.models import Case, Status
+from casework import retention
 from letters import services as letter_services
 from notifications.models import OutboundEmail, State
 from notifications.tasks import deliver_email
@@ -81,7 +81,7 @@ def test_a_whole_request_leaves_no_personal_data_in_the_logs(
     captured_logs, settings, tmp_path, monkeypatch
 ):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
-    monkeypatch.setattr("notifications.services.enqueue_delivery", lambda *a, **k: True)
+    monkeypatch.setattr("notifications.planning.enqueue_delivery", lambda *a, **k: True)
     start = factories.at(2026, 3, 2, 9)
     visitor = Client(REMOTE_ADDR="203.0.113.5")
     officer_user = factories.staff_in_role("DPO", "dora")

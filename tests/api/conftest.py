@@ -13,10 +13,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from cases import ratelimit as public_ratelimit
 from cases import services
 from cases.audit import Actor
 from cases.models import IdentityMethod, Outcome, PauseReason, Status
-from cases.public import ratelimit as public_ratelimit
+from casework import actions
 from tests import factories
 
 # Thursday 5 March 2026, 10:00 Amsterdam: four_weeks due Thursday 2 April, extended 2 June.
@@ -103,12 +104,12 @@ def case_in(officer_user):
         elif status == Status.WAITING:
             if not verified:
                 services.case_start_identity_check(**steps)
-            services.case_pause(**steps, reason=PauseReason.IDENTITY, note="Masked copy of ID")
+            actions.pause(**steps, reason=PauseReason.IDENTITY, note="Masked copy of ID")
         elif status == Status.CLOSED:
             outcome = Outcome.GRANTED if verified else Outcome.NOT_VALID
-            services.case_close(**steps, outcome=outcome, reason="Not about personal data.")
+            actions.close(**steps, outcome=outcome, reason="Not about personal data.")
         elif status == Status.WITHDRAWN:
-            services.case_withdraw(**steps, reason="Withdrawn by phone.")
+            actions.withdraw(**steps, reason="Withdrawn by phone.")
         case.refresh_from_db()
         assert case.status == status
         return case

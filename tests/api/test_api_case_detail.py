@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import services
 from cases.audit import Actor
 from cases.models import Status
+from casework import actions
 
 from .conftest import NOW, token_client
 
@@ -55,6 +56,6 @@ def test_the_number_of_queries_does_not_grow_with_the_timeline(api, case_in, off
     few = count()
     actor = Actor.staff(officer_user)
     for _i in range(3):
-        services.case_pause(case_id=case.pk, actor=actor, reason="clarification", note="?", now=NOW)
+        actions.pause(case_id=case.pk, actor=actor, reason="clarification", note="?", now=NOW)
         services.case_resume(case_id=case.pk, actor=actor, now=NOW)
     assert count() == few

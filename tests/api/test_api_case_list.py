@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import services
 from cases.audit import Actor
 from cases.models import Channel, RequestType, Status
+from casework import actions
 from tests.factories import at, officer
 
 from .conftest import NOW
@@ -141,7 +142,7 @@ def test_a_bad_filter_is_a_400_not_ignored(api, mixed, query, field):
 
 def _make_cases(n):
     for i in range(n):
-        services.case_create(
+        actions.register(
             actor=Actor.system(),
             received_at=NOW - datetime.timedelta(days=i % 30, hours=1),
             now=NOW,
@@ -163,7 +164,7 @@ def test_it_pages_with_a_maximum_page_size(api, settings):
     seen = [r["id"] for page in (first, second, third) for r in page["results"]]
     assert len(seen) == len(set(seen)) == 7
 
-    from cases.api.views import CasePagination
+    from api.views import CasePagination
 
     assert CasePagination.max_page_size == settings.DSAR_API_MAX_PAGE_SIZE == 200
     assert len(api.get("/api/cases/?page_size=100000").json()["results"]) == 7

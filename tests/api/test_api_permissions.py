@@ -3,9 +3,9 @@ permissions, staff who may only read cases, an officer and a superuser."""
 
 import pytest
 
-from cases import services
 from cases.audit import Actor
 from cases.models import Case, CaseEvent, Status
+from casework import actions
 
 from .conftest import token_client
 
@@ -108,7 +108,7 @@ def test_each_endpoint_answers_each_role(
     user = user_for(role)
     if case_status == "extended":
         case = case_in(Status.IN_PROGRESS)
-        services.case_extend(case_id=case.pk, actor=Actor.staff(officer_user), reason="Complex.")
+        actions.extend(case_id=case.pk, actor=Actor.staff(officer_user), reason="Complex.")
     else:
         case = case_in(case_status or Status.NEW)
     letter = stored_letter(case)

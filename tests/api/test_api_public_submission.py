@@ -10,8 +10,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cases.models import Case, Status
+from notifications.delivery import email_deliver
 from notifications.models import OutboundEmail
-from notifications.services import email_deliver
 
 from .conftest import token_client
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import services
 from cases.audit import Actor
 from cases.models import IdentityMethod, Outcome, RequestType, Status
+from casework import actions
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,8 @@ def test_it_counts_by_status_and_type_with_the_on_time_rate(
     in_time = case_in(Status.NEW, received_at=at(2026, 2, 6))  # due Fri 6 March
     services.case_verify_identity(case_id=in_time.pk, actor=actor, method=IdentityMethod.DOCUMENT)
     frozen_clock.move_to(at(2026, 3, 6, 23, 30))
-    services.case_close(case_id=late.pk, actor=actor, outcome=Outcome.GRANTED)
-    services.case_close(case_id=in_time.pk, actor=actor, outcome=Outcome.GRANTED)
+    actions.close(case_id=late.pk, actor=actor, outcome=Outcome.GRANTED)
+    actions.close(case_id=in_time.pk, actor=actor, outcome=Outcome.GRANTED)
 
     with CaptureQueriesContext(connection) as queries:
         response = api.get("/api/statistics/")

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from cases import services as case_services
 from cases.audit import Actor
+from casework import actions
 from letters import services
 from tests import factories
 
@@ -64,7 +64,7 @@ def make_case(actor):
             request_type=request_type, received_at=RECEIVED_AT, now=BUILT_AT, actor=actor, **fields
         )
         if extended:
-            case = case_services.case_extend(
+            case = actions.extend(
                 case_id=case.pk,
                 actor=actor,
                 reason="Uw verzoek betreft twaalf systemen en vijf jaar aan gegevens.",

@@ -8,10 +8,11 @@ from django.core import mail
 
 from cases import services as case_services
 from cases.models import CaseEvent, EventKind, IdentityMethod, Outcome
+from casework import actions
 from letters import services
 from letters.models import Letter, LetterType
+from notifications.delivery import email_deliver
 from notifications.models import OutboundEmail, State
-from notifications.services import email_deliver
 
 from .conftest import BUILT_AT, LETTER_AT
 
@@ -152,7 +153,7 @@ def test_the_closure_notice_carries_the_unsent_reply_letter(make_case, make_lett
     old = make_letter(case, LetterType.ACCESS_ANSWER, "nl")
     answer = make_letter(case, LetterType.ACCESS_ANSWER, "nl", intro="Tweede versie.")
 
-    case_services.case_close(case_id=case.pk, actor=actor, outcome=Outcome.GRANTED)
+    actions.close(case_id=case.pk, actor=actor, outcome=Outcome.GRANTED)
 
     closure = OutboundEmail.objects.get(kind="closure_notice")
     assert closure.attachments == [services.attachment_for(answer)]
@@ -172,7 +173,7 @@ def test_a_reply_letter_already_sent_is_not_attached_again(make_case, make_lette
     answer = make_letter(case, LetterType.ACCESS_ANSWER, "nl")
     services.letter_send(letter_id=answer.pk, actor=actor)
 
-    case_services.case_close(case_id=case.pk, actor=actor, outcome=Outcome.GRANTED)
+    actions.close(case_id=case.pk, actor=actor, outcome=Outcome.GRANTED)
 
     assert OutboundEmail.objects.get(kind="closure_notice").attachments == []
 
@@ -181,7 +182,7 @@ def test_a_withdrawn_request_gets_no_reply_letter(make_case, make_letter, actor)
     case = make_case("access")
     answer = make_letter(case, LetterType.REFUSAL, "nl", reasons="Kennelijk ongegrond.")
 
-    case_services.case_withdraw(case_id=case.pk, actor=actor, reason="Per telefoon.")
+    actions.withdraw(case_id=case.pk, actor=actor, reason="Per telefoon.")
 
     assert OutboundEmail.objects.get(kind="closure_notice").attachments == []
     answer.refresh_from_db()

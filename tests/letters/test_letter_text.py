@@ -1,5 +1,5 @@
-"""Every letter, in Dutch and in English, says what legal.md ("What a reply letter must say")
-requires: read back from the archived PDF with pdftotext."""
+"""Every letter, in Dutch and in English, says what docs/legal.md ("What a reply letter must
+say") requires: read back from the archived PDF with pdftotext."""
 
 import pytest
 

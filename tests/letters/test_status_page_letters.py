@@ -4,8 +4,8 @@ of the status link only."""
 import pytest
 from django.test import Client
 
+from cases import tokens
 from cases.models import CaseEvent, EventKind
-from cases.public import tokens
 from letters import services
 from letters.models import LetterType
 

@@ -4,7 +4,7 @@ anyway, and the sweep hands the e-mail to the worker once the broker is back."""
 import pytest
 from kombu.exceptions import OperationalError
 
-from notifications import services
+from notifications import sweep
 from notifications.models import OutboundEmail, State
 from notifications.tasks import deliver_email, deliver_emails
 from tests.notifications.conftest import fresh_case, wait_for
@@ -46,12 +46,12 @@ def test_nothing_is_lost_and_the_sweep_delivers_it_when_the_broker_is_back(
     assert smtp_server.messages == []
 
     # A sweep while the broker is still down keeps the row pending, ready for the next one.
-    report = services.reminder_sweep()
+    report = sweep.reminder_sweep()
     assert report.due == []
     assert OutboundEmail.objects.get(pk=email.pk).enqueued_at is None
 
     broker_down.up()
-    report = services.reminder_sweep()
+    report = sweep.reminder_sweep()
 
     assert report.due == [email.pk]
     assert wait_for(lambda: smtp_server.to("zoe@example.org"))
@@ -67,6 +67,6 @@ def test_a_sweep_does_not_enqueue_again_what_is_already_on_its_way(monkeypatch):
     email = OutboundEmail.objects.get(case=case)
     assert sent == [email.pk]
 
-    services.reminder_sweep()
+    sweep.reminder_sweep()
 
     assert sent == [email.pk]  # enqueued moments ago: left to that message

@@ -9,7 +9,8 @@ import time_machine
 from cases import services
 from cases.audit import Actor
 from cases.models import CaseEvent, EventKind, Outcome, PauseReason, Status
-from notifications import services as notifications
+from casework import actions
+from notifications import delivery
 from notifications.models import Kind, OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -53,7 +54,7 @@ def test_a_web_request_gets_its_receipt_and_the_team_is_told_once_it_is_confirme
     case = factories.case(subject_email="zoe@example.org", unconfirmed=True)
     assert emails(case) == []
 
-    services.case_confirm(case_id=case.pk, actor=Actor.subject())
+    actions.confirm(case_id=case.pk, actor=Actor.subject())
 
     assert emails(case) == [
         (Kind.NEW_REQUEST, "privacy@example.nl", "nl"),
@@ -71,7 +72,7 @@ def test_a_web_request_gets_its_receipt_and_the_team_is_told_once_it_is_confirme
 def test_waiting_for_the_subject_asks_them_what_is_needed(actor, reason, kind):
     case = factories.case(subject_email="zoe@example.org")
 
-    services.case_pause(case_id=case.pk, actor=actor, reason=reason, note="Which account?")
+    actions.pause(case_id=case.pk, actor=actor, reason=reason, note="Which account?")
 
     email = OutboundEmail.objects.get(case=case, kind=kind)
     assert email.context["note"] == "Which account?"
@@ -81,7 +82,7 @@ def test_waiting_for_the_subject_asks_them_what_is_needed(actor, reason, kind):
 def test_each_pause_asks_again(actor):
     case = factories.case(subject_email="zoe@example.org")
     for note in ("Masked ID, please", "The ID again: it was unreadable"):
-        services.case_pause(case_id=case.pk, actor=actor, reason=PauseReason.IDENTITY, note=note)
+        actions.pause(case_id=case.pk, actor=actor, reason=PauseReason.IDENTITY, note=note)
         services.case_resume(case_id=case.pk, actor=actor)
 
     notes = OutboundEmail.objects.filter(kind=Kind.IDENTITY_REQUEST).values_list(
@@ -92,14 +93,14 @@ def test_each_pause_asks_again(actor):
 
 def test_an_extension_tells_the_subject_and_is_recorded_once_delivered(actor, smtp_server):
     case = factories.case(subject_email="zoe@example.org")
-    services.case_extend(case_id=case.pk, actor=actor, reason="Data in twelve systems.")
+    actions.extend(case_id=case.pk, actor=actor, reason="Data in twelve systems.")
 
     notice = OutboundEmail.objects.get(case=case, kind=Kind.EXTENSION_NOTICE)
     assert notice.context["reason"] == "Data in twelve systems."
     case.refresh_from_db()
     assert case.extension_notified_at is None
 
-    assert notifications.email_deliver(email_id=notice.pk).outcome == "sent"
+    assert delivery.email_deliver(email_id=notice.pk).outcome == "sent"
 
     case.refresh_from_db()
     assert case.extension_notified_at is not None
@@ -114,11 +115,11 @@ def test_an_extension_tells_the_subject_and_is_recorded_once_delivered(actor, sm
 def test_closing_or_withdrawing_sends_the_closure_notice(actor, verb):
     case = factories.case(subject_email="zoe@example.org")
     if verb == "close":
-        services.case_close(
+        actions.close(
             case_id=case.pk, actor=actor, outcome=Outcome.REFUSED, reason="Seven-year rule."
         )
     else:
-        services.case_withdraw(case_id=case.pk, actor=actor, reason="By phone.")
+        actions.withdraw(case_id=case.pk, actor=actor, reason="By phone.")
 
     notice = OutboundEmail.objects.get(case=case, kind=Kind.CLOSURE_NOTICE)
     case.refresh_from_db()
@@ -130,7 +131,7 @@ def test_closing_or_withdrawing_sends_the_closure_notice(actor, verb):
 def test_a_refused_service_call_plans_no_email(actor):
     case = factories.case(subject_email="zoe@example.org")
     with pytest.raises(services.CaseActionError):
-        services.case_close(case_id=case.pk, actor=actor, outcome=Outcome.REFUSED, reason="")
+        actions.close(case_id=case.pk, actor=actor, outcome=Outcome.REFUSED, reason="")
 
     assert emails(case) == [(Kind.RECEIPT, "zoe@example.org", "nl")]
     assert Status(case.status) == Status.NEW
@@ -141,7 +142,7 @@ def test_a_receipt_says_the_due_date(smtp_server):
         subject_email="zoe@example.org", received_at=at(2026, 3, 5), subject_language="en"
     )
 
-    notifications.email_deliver(email_id=OutboundEmail.objects.get(case=case).pk)
+    delivery.email_deliver(email_id=OutboundEmail.objects.get(case=case).pk)
 
     (received,) = smtp_server.messages
     assert received.subject == f"We have received your request ({case.reference})"
@@ -154,6 +155,6 @@ def test_without_a_privacy_team_address_a_web_request_is_still_confirmed(setting
     settings.DSAR_PRIVACY_TEAM_EMAIL = ""
     case = factories.case(subject_email="zoe@example.org", unconfirmed=True)
 
-    services.case_confirm(case_id=case.pk, actor=Actor.subject())
+    actions.confirm(case_id=case.pk, actor=Actor.subject())
 
     assert emails(case) == [(Kind.RECEIPT, "zoe@example.org", "nl")]

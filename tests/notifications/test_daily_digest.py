@@ -8,7 +8,8 @@ import time_machine
 
 from cases import services
 from cases.audit import Actor
-from notifications import services as notifications
+from casework import actions
+from notifications import sweep as outbox_sweep
 from notifications.models import Kind, OutboundEmail
 from tests import factories
 from tests.factories import at
@@ -34,7 +35,7 @@ def assigned_case(officer, received_on: datetime.date, **fields):
 
 def sweep(*moment, deliver=False):
     with time_machine.travel(at(*moment), tick=False):
-        return notifications.reminder_sweep(deliver=deliver)
+        return outbox_sweep.reminder_sweep(deliver=deliver)
 
 
 def digests():
@@ -75,7 +76,7 @@ def test_the_digest_lists_overdue_requests_first_then_by_due_date(smtp_server, s
     overdue = assigned_case(ilse, datetime.date(2026, 2, 20))  # due 20 March
     soon = assigned_case(ilse, datetime.date(2026, 2, 25))  # due 25 March
     closed = assigned_case(ilse, datetime.date(2026, 2, 19))
-    services.case_withdraw(case_id=closed.pk, actor=Actor.system())
+    actions.withdraw(case_id=closed.pk, actor=Actor.system())
     other = assigned_case(
         factories.officer("joost", email="j@example.nl"), datetime.date(2026, 3, 1)
     )

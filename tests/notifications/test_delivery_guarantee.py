@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from notifications import services
+from notifications import delivery, sweep
 from notifications.models import OutboundEmail, State
 from notifications.tasks import deliver_email
 from tests.notifications.conftest import fresh_case, wait_for
@@ -31,7 +31,7 @@ def test_the_delivery_task_acknowledges_late():
 def test_retry_countdowns_stay_far_below_the_visibility_timeout(settings):
     settings.DSAR_EMAIL_RETRY_BASE_SECONDS = 60
     settings.DSAR_EMAIL_RETRY_MAX_SECONDS = 900
-    delays = [services.retry_delay(n) for n in range(1, 12)]
+    delays = [delivery.retry_delay(n) for n in range(1, 12)]
 
     assert delays[:5] == [60, 120, 240, 480, 900]
     assert max(delays) == 900
@@ -47,8 +47,8 @@ def test_a_message_delivered_twice_sends_once_while_the_first_is_sending(smtp_se
         state=State.SENDING, claimed_at=timezone.now(), attempts=1
     )
 
-    assert services.email_deliver(email_id=email.pk).outcome == "skipped"
-    assert services.reminder_sweep().due == []
+    assert delivery.email_deliver(email_id=email.pk).outcome == "skipped"
+    assert sweep.reminder_sweep().due == []
     assert smtp_server.messages == []
 
 
@@ -63,24 +63,24 @@ def test_a_worker_dying_after_the_smtp_server_accepted_causes_one_duplicate(
         raise SystemExit("worker killed")  # after message.send(), before the row says so
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_mark_sent", die)
+        patch.setattr(delivery, "_mark_sent", die)
         with pytest.raises(SystemExit):
-            services.email_deliver(email_id=email.pk)
+            delivery.email_deliver(email_id=email.pk)
     assert len(smtp_server.messages) == 1
     assert OutboundEmail.objects.get(pk=email.pk).state == State.SENDING
 
     # Within the lease nobody touches it; after the lease the sweep delivers it again.
     lease = datetime.timedelta(seconds=django_settings.DSAR_EMAIL_SENDING_LEASE_SECONDS)
     soon = timezone.now() + lease / 2
-    assert services.reminder_sweep(now=soon, deliver=True).due == []
+    assert sweep.reminder_sweep(now=soon, deliver=True).due == []
     later = timezone.now() + lease + datetime.timedelta(seconds=1)
-    report = services.reminder_sweep(now=later, deliver=True)
+    report = sweep.reminder_sweep(now=later, deliver=True)
 
     assert [r.outcome for r in report.delivered] == ["sent"]
     assert len(smtp_server.messages) == 2  # the one duplicate
     email.refresh_from_db()
     assert (email.state, email.attempts) == (State.SENT, 2)
-    assert services.reminder_sweep(now=later, deliver=True).due == []
+    assert sweep.reminder_sweep(now=later, deliver=True).due == []
 
 
 def _database_url() -> str:
@@ -146,7 +146,7 @@ def test_an_email_whose_worker_process_was_killed_mid_delivery_is_sent_by_anothe
 
     # Another worker, and the sweep finds the dead worker's claim once the lease is over.
     worker_thread.start()
-    assert wait_for(lambda: services.reminder_sweep().due == [email.pk], timeout=10)
+    assert wait_for(lambda: sweep.reminder_sweep().due == [email.pk], timeout=10)
     assert wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).state == State.SENT)
     assert [m.reference for m in smtp_server.messages] == [case.reference]
     assert OutboundEmail.objects.get(pk=email.pk).attempts == 2

@@ -4,7 +4,7 @@ attachments through SMTP, keeps a copy without secret links, and lands on the ti
 import pytest
 
 from cases.models import CaseEvent, EventKind
-from notifications import services
+from notifications import delivery, planning, rendering
 from notifications.models import Kind, OutboundEmail, State
 from tests import factories
 
@@ -20,17 +20,16 @@ def no_broker(fake_broker):
 
 
 def deliver(email):
-    return services.email_deliver(email_id=email.pk)
+    return delivery.email_deliver(email_id=email.pk)
 
 
 def test_it_sends_plain_text_html_and_attachments(smtp_server, settings, tmp_path, monkeypatch):
-    monkeypatch.setitem(services._link_providers, Kind.CLOSURE_NOTICE, [])  # no status link
-    monkeypatch.setitem(services._attachment_providers, Kind.CLOSURE_NOTICE, [])
+    monkeypatch.setattr(rendering, "links", lambda email: {})  # no status link
     settings.PRIVATE_FILES_ROOT = tmp_path
     (tmp_path / "letters").mkdir()
     (tmp_path / "letters" / "reply.pdf").write_bytes(b"%PDF-1.7 reply")
     case = factories.case(subject_email="", subject_language="en")
-    email = services.email_plan(
+    email = planning.email_plan(
         kind=Kind.CLOSURE_NOTICE,
         to="zoe@example.org",
         language="en",
@@ -66,7 +65,7 @@ def test_it_sends_plain_text_html_and_attachments(smtp_server, settings, tmp_pat
 
 
 def test_it_keeps_a_copy_without_the_secret_link(smtp_server, monkeypatch):
-    monkeypatch.setitem(services._link_providers, Kind.RECEIPT, [lambda e: {"status_url": SECRET}])
+    monkeypatch.setattr(rendering, "links", lambda email: {"status_url": SECRET})
     case = factories.case(subject_email="zoe@example.org")
     email = OutboundEmail.objects.get(case=case, kind=Kind.RECEIPT)
 
@@ -120,7 +119,7 @@ def test_a_second_delivery_of_the_same_email_sends_nothing(smtp_server):
 
 def test_a_broken_template_marks_the_email_failed_with_the_reason(smtp_server):
     case = factories.case(subject_email="")
-    email = services.email_plan(kind="no_such_kind", to="zoe@example.org", case=case)
+    email = planning.email_plan(kind="no_such_kind", to="zoe@example.org", case=case)
 
     result = deliver(email)
 

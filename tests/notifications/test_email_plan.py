@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import services
+from notifications import planning
 from notifications.models import OutboundEmail, State
 from tests import factories
 
@@ -22,7 +22,7 @@ def enqueued(fake_broker):
 
 def plan(**kwargs):
     defaults = {"kind": "receipt", "to": "zoe@example.org", "dedupe_key": "test:1"}
-    return services.email_plan(**{**defaults, **kwargs})
+    return planning.email_plan(**{**defaults, **kwargs})
 
 
 def test_it_writes_a_pending_row_and_enqueues_it_after_commit(
@@ -75,25 +75,17 @@ def test_a_row_planned_far_ahead_is_left_to_the_sweep(enqueued, django_capture_o
     assert email.planned_at == later
 
 
-def test_it_asks_the_attachment_providers_of_its_kind(enqueued, monkeypatch, settings, tmp_path):
+def test_it_stores_the_attachments_it_is_given_once(enqueued, settings, tmp_path):
     settings.PRIVATE_FILES_ROOT = tmp_path
     case = factories.case(subject_email="")
     letter = {"storage_path": "letters/1.pdf", "filename": "antwoord.pdf", "mimetype": "x/pdf"}
-    asked = []
 
-    def provider(c):
-        asked.append(c)
-        return [letter]
-
-    monkeypatch.setitem(services._attachment_providers, "closure_notice", [provider])
-
-    email = plan(kind="closure_notice", case=case, dedupe_key="closure:test")
-    again = plan(kind="closure_notice", case=case, dedupe_key="closure:test")
+    email = plan(kind="closure_notice", case=case, dedupe_key="closure:test", attachments=[letter])
+    again = plan(kind="closure_notice", case=case, dedupe_key="closure:test", attachments=[letter])
     other = plan(kind="receipt", case=case, dedupe_key="receipt:test")
 
     assert email.attachments == [letter]
     assert again is None
-    assert asked == [case]  # not asked again for an e-mail that exists already
     assert other.attachments == []
 
 

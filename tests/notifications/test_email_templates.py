@@ -5,7 +5,8 @@ import time_machine
 
 from cases import services
 from cases.audit import Actor
-from notifications import services as notifications
+from casework import actions
+from notifications import rendering
 from notifications.models import Kind, OutboundEmail
 from tests import factories
 from tests.factories import at
@@ -39,7 +40,7 @@ def extended_case(fake_broker):
     services.case_assign(
         case_id=case.pk, actor=Actor.system(), assignee=officer, now=at(2026, 3, 6)
     )
-    services.case_extend(case_id=case.pk, actor=Actor.system(), reason="x", now=at(2026, 3, 6))
+    actions.extend(case_id=case.pk, actor=Actor.system(), reason="x", now=at(2026, 3, 6))
     case.refresh_from_db()
     return case
 
@@ -57,7 +58,7 @@ def test_it_renders_in_dutch_and_english(extended_case, kind):
             context=CONTEXTS[kind],
         )
         with time_machine.travel(at(2026, 3, 9, 8), tick=False):
-            rendered[language] = notifications.render_email(email)
+            rendered[language] = rendering.render_email(email)
 
     for language, phrases in (("nl", DUTCH), ("en", ENGLISH)):
         subject, text, html = rendered[language]
@@ -72,7 +73,7 @@ def test_it_renders_in_dutch_and_english(extended_case, kind):
 def test_the_dutch_receipt_speaks_plain_formal_dutch(extended_case):
     email = OutboundEmail(kind=Kind.RECEIPT, case=extended_case, to="x@example.org", language="nl")
 
-    subject, text, _html = notifications.render_email(email)
+    subject, text, _html = rendering.render_email(email)
 
     assert subject == f"Wij hebben uw verzoek ontvangen ({extended_case.reference})"
     assert "Wij reageren uiterlijk op donderdag 2 april 2026." in text

@@ -6,7 +6,8 @@ import time_machine
 
 from cases import services
 from cases.audit import Actor
-from notifications import services as notifications
+from casework import actions
+from notifications import sweep as outbox_sweep
 from notifications.models import Kind, OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -23,7 +24,7 @@ def no_broker(fake_broker):
 
 def sweep(*moment):
     with time_machine.travel(at(*moment), tick=False):
-        return notifications.reminder_sweep(deliver=True)
+        return outbox_sweep.reminder_sweep(deliver=True)
 
 
 def untold_reminders():
@@ -41,7 +42,7 @@ def test_the_officer_is_reminded_each_working_day_until_the_notice_is_recorded(s
     case = factories.case(subject_email="", received_at=at(2026, 3, 5), now=at(2026, 3, 5))
     services.case_assign(case_id=case.pk, actor=actor, assignee=officer, now=at(2026, 3, 5))
     # Extended on Thursday 12 March.
-    services.case_extend(case_id=case.pk, actor=actor, reason="Archives.", now=at(2026, 3, 12))
+    actions.extend(case_id=case.pk, actor=actor, reason="Archives.", now=at(2026, 3, 12))
 
     sweep(2026, 3, 12, 17)
     assert smtp_server.messages == []
@@ -72,7 +73,7 @@ def test_no_reminder_once_the_emailed_notice_is_delivered(smtp_server):
     case = factories.case(
         subject_email="zoe@example.org", received_at=at(2026, 3, 5), now=at(2026, 3, 5)
     )
-    services.case_extend(case_id=case.pk, actor=actor, reason="Archives.", now=at(2026, 3, 12))
+    actions.extend(case_id=case.pk, actor=actor, reason="Archives.", now=at(2026, 3, 12))
 
     sweep(2026, 3, 12, 10)  # the extension notice goes out
     sweep(2026, 3, 13, 8, 30)

@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from cases import deadlines, services
 from cases.audit import Actor
 from cases.models import Outcome, Status
-from notifications import services as notifications
+from casework import actions
+from notifications import delivery
+from notifications import sweep as outbox_sweep
 from notifications.models import Kind, OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -43,7 +45,7 @@ def case_due(due: datetime.date, **fields):
 
 def sweep(now=NOW):
     with time_machine.travel(now, tick=False):
-        return notifications.reminder_sweep(now=now)
+        return outbox_sweep.reminder_sweep(now=now)
 
 
 def planned(**filters):
@@ -115,11 +117,11 @@ def test_it_reminds_the_assignee_else_the_privacy_team():
 def test_closed_withdrawn_and_unconfirmed_cases_get_nothing():
     officer = factories.officer("ilse", email="ilse@example.nl")
     closed = case_due(datetime.date(2026, 3, 23))
-    services.case_close(
+    actions.close(
         case_id=closed.pk, actor=Actor.staff(officer), outcome=Outcome.REFUSED, reason="No."
     )
     withdrawn = case_due(datetime.date(2026, 3, 20))
-    services.case_withdraw(case_id=withdrawn.pk, actor=Actor.staff(officer))
+    actions.withdraw(case_id=withdrawn.pk, actor=Actor.staff(officer))
     unconfirmed = case_due(datetime.date(2026, 3, 25), unconfirmed=True)
     assert unconfirmed.status == Status.UNCONFIRMED
 
@@ -132,9 +134,7 @@ def test_closed_withdrawn_and_unconfirmed_cases_get_nothing():
 def test_an_extended_case_follows_the_extended_due_date():
     officer = factories.officer("ilse", email="ilse@example.nl")
     case = case_due(datetime.date(2026, 3, 23))
-    services.case_extend(
-        case_id=case.pk, actor=Actor.staff(officer), reason="Twelve systems.", now=NOW
-    )
+    actions.extend(case_id=case.pk, actor=Actor.staff(officer), reason="Twelve systems.", now=NOW)
     case.refresh_from_db()
     # 23 May is a Saturday and 25 May Whit Monday.
     assert case.effective_due_date == datetime.date(2026, 5, 26)
@@ -171,11 +171,11 @@ def test_a_reminder_whose_case_was_closed_before_delivery_is_not_sent(smtp_serve
     case = case_due(datetime.date(2026, 3, 25))
     sweep()
     reminder = OutboundEmail.objects.get(kind=Kind.REMINDER_SOON)
-    services.case_close(
+    actions.close(
         case_id=case.pk, actor=Actor.staff(officer), outcome=Outcome.REFUSED, reason="No."
     )
 
-    result = notifications.email_deliver(email_id=reminder.pk)
+    result = delivery.email_deliver(email_id=reminder.pk)
 
     assert result.outcome == "cancelled"
     assert OutboundEmail.objects.get(pk=reminder.pk).state == State.CANCELLED
@@ -207,7 +207,7 @@ def test_the_sweeps_case_queries_are_served_by_the_partial_index_of_open_cases()
         pytest.skip("Reads PostgreSQL's EXPLAIN; run with DATABASE_URL=postgres://... (CI does)")
     case_due(datetime.date(2026, 3, 25))
     with CaptureQueriesContext(connection) as queries:
-        notifications.plan_reminders(now=NOW)
+        outbox_sweep.plan_reminders(now=NOW)
     window_queries = [
         q["sql"]
         for q in queries
@@ -240,7 +240,7 @@ def test_two_sweeps_at_the_same_time_plan_each_reminder_once(no_broker):
     def run():
         try:
             start.wait(timeout=30)
-            notifications.plan_reminders(now=NOW)
+            outbox_sweep.plan_reminders(now=NOW)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

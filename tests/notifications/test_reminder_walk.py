@@ -14,7 +14,7 @@ import time_machine
 from cases import services
 from cases.audit import Actor
 from cases.models import Channel, IdentityMethod, PauseReason
-from notifications import services as notifications
+from casework import actions
 from notifications.models import OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -38,7 +38,7 @@ def test_a_case_walks_from_receipt_to_overdue(smtp_server):
 
     def register():
         nonlocal case
-        case = services.case_create(
+        case = actions.register(
             actor=actor,
             received_at=at(2026, 3, 5, 9, 40),
             request_type="access",
@@ -49,7 +49,7 @@ def test_a_case_walks_from_receipt_to_overdue(smtp_server):
         services.case_assign(case_id=case.pk, actor=actor, assignee=officer)
 
     def ask_for_identity():
-        services.case_pause(
+        actions.pause(
             case_id=case.pk,
             actor=actor,
             reason=PauseReason.IDENTITY,
@@ -60,7 +60,7 @@ def test_a_case_walks_from_receipt_to_overdue(smtp_server):
         services.case_verify_identity(case_id=case.pk, actor=actor, method=IdentityMethod.DOCUMENT)
 
     def sweep():
-        notifications.reminder_sweep(deliver=True)
+        sweep.reminder_sweep(deliver=True)
 
     officer_actions = {
         datetime.date(2026, 3, 5): register,

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from notifications import services as notifications
+from notifications import planning
 from notifications.models import OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -65,7 +65,7 @@ def test_it_reports_failures_without_addresses(smtp_server):
 
 def test_it_picks_up_an_email_planned_for_later_once_its_time_has_come(smtp_server):
     later = at(2026, 3, 23, 12)
-    notifications.email_plan(
+    planning.email_plan(
         kind="receipt",
         to="zoe@example.org",
         case=factories.case(subject_email="", received_at=at(2026, 3, 20), now=at(2026, 3, 20)),

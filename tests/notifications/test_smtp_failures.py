@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseEvent, EventKind
-from notifications import services
+from notifications import planning, sweep
 from notifications.models import OutboundEmail, State
 from tests.notifications.conftest import fresh_case, wait_for
 
@@ -88,13 +88,13 @@ def test_an_email_the_sweep_hands_out_in_a_batch_is_retried_on_its_own(
     case = fresh_case(subject_email="")
     later = timezone.now() + datetime.timedelta(days=1)
     emails = [
-        services.email_plan(kind="receipt", to=f"s{n}@example.org", case=case, planned_at=later)
+        planning.email_plan(kind="receipt", to=f"s{n}@example.org", case=case, planned_at=later)
         for n in range(3)
     ]
     # Their time has come (planned far ahead, they were left to the sweep).
     OutboundEmail.objects.update(planned_at=timezone.now())
 
-    assert sorted(services.reminder_sweep().due) == sorted(e.pk for e in emails)
+    assert sorted(sweep.reminder_sweep().due) == sorted(e.pk for e in emails)
 
     def all_sent():
         return set(OutboundEmail.objects.values_list("state", flat=True)) == {State.SENT}

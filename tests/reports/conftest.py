@@ -37,6 +37,7 @@ from django.test import Client
 from cases import services
 from cases.audit import Actor
 from cases.models import Case, Channel, IdentityMethod, PauseReason, RequestType
+from casework import actions
 from tests import factories
 from tests.factories import at
 
@@ -172,11 +173,9 @@ def dataset(frozen_clock, zoe, oyvind) -> dict[str, Case]:
     services.case_assign(**step("M", now=at(2026, 10, 24)), assignee=oyvind)
     services.case_assign(**step("N", now=at(2026, 11, 17)), assignee=zoe)
     services.case_start_identity_check(**step("O", now=at(2026, 11, 10)))
-    services.case_pause(
-        **step("O", now=at(2026, 11, 10)), reason=PauseReason.IDENTITY, note="Kopie ID"
-    )
+    actions.pause(**step("O", now=at(2026, 11, 10)), reason=PauseReason.IDENTITY, note="Kopie ID")
     services.case_verify_identity(**step("P", now=at(2026, 8, 21)), method=IdentityMethod.DOCUMENT)
-    services.case_extend(**step("P", now=at(2026, 9, 1)), reason="Veel systemen.")
+    actions.extend(**step("P", now=at(2026, 9, 1)), reason="Veel systemen.")
     # What the retention purge (issue 7) will do to an old case: personal data blanked,
     # reference, type, channel, dates and outcome kept. A stand-in until that service exists.
     Case.objects.filter(pk=made["G"].pk).update(

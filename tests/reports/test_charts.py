@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from cases.reports import charts, selectors
-from cases.reports.selectors import AgeCount, MonthAnswers
+from reports import charts, selectors
+from reports.selectors import AgeCount, MonthAnswers
 
 from .conftest import client_for
 

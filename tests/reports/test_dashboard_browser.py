@@ -8,8 +8,8 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from cases import services
 from cases.audit import Actor
+from casework import actions
 from tests import factories
 
 # Transactional: the live server thread must see the data. The role groups are recreated by
@@ -52,7 +52,7 @@ def test_a_privacy_officer_sees_the_late_requests_and_the_numbers_behind_the_cha
     for days_ago in (2, 10, 40, 45):  # the last two are past their four-week due date
         factories.case(received_at=now - datetime.timedelta(days=days_ago), actor=actor, now=now)
     answered = factories.case(received_at=now - datetime.timedelta(days=20), actor=actor, now=now)
-    services.case_close(case_id=answered.pk, actor=actor, outcome="refused", reason="Geen grond.")
+    actions.close(case_id=answered.pk, actor=actor, outcome="refused", reason="Geen grond.")
 
     page = desktop_page
     requested = []

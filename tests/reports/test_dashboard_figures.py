@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from cases.reports import selectors
+from reports import selectors
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 18)

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import services
 from cases.audit import Actor
 from cases.models import Outcome
+from casework import actions
 
 from .conftest import TODAY, client_for, read_dashboard
 
@@ -187,7 +187,7 @@ def test_the_monthly_figures_are_kept_a_few_minutes_and_the_open_work_never(data
     assert page.tiles["on-time"]["help"] == "5 of 7 answered, 2 late"
     assert "Figures per month as of 12:00, counted again every 5 minutes." in _response.text
 
-    services.case_close(
+    actions.close(
         case_id=dataset["L"].pk,
         actor=Actor.staff(zoe),
         outcome=Outcome.REFUSED,

@@ -74,7 +74,7 @@ def test_the_register_permission_alone_gives_the_register_but_no_dashboard(froze
 def test_nobody_can_add_change_or_delete_register_entries(frozen_clock, dpo):
     from django.contrib import admin
 
-    from cases.reports.models import RegisterEntry
+    from reports.models import RegisterEntry
 
     model_admin = admin.site._registry[RegisterEntry]
     request = type("Request", (), {"user": dpo})()

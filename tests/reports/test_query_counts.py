@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases import services
 from cases.audit import Actor
 from cases.models import Outcome, RequestType
+from casework import actions
 from tests import factories
 from tests.factories import at
 
@@ -29,7 +30,7 @@ def _more_requests(actor, n, offset):
             request_type=list(RequestType)[i % 6],
         )
         if i % 2:
-            services.case_close(
+            actions.close(
                 case_id=made.pk,
                 actor=actor,
                 outcome=Outcome.REFUSED,

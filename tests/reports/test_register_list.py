@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.reports.admin import RegisterAdmin
+from reports.admin import RegisterAdmin
 
 from .conftest import client_for
 

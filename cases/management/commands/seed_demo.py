@@ -5,9 +5,9 @@ from django.db import connection
 from django.utils import timezone
 from tqdm import tqdm
 
+from cases.clock import local_date
 from cases.demo import seed_cases
 from cases.models import Case
-from cases.services import local_date
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cases.clock import local_date
 from cases.models import Case
-from cases.services import local_date
 from letters import catalogue, rendering
 from letters.models import OrganisationProfile
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from notifications.services import reminder_sweep
+from notifications.sweep import reminder_sweep
 
 
 class Command(BaseCommand):

@@ -1,0 +1,135 @@
+"""Files the data subject uploads on the status page: checked by their content, stored under
+``settings.PRIVATE_FILES_ROOT`` (never a static or media root) under a random name."""
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse
+
+from .text import clean_text
+
+# What the first bytes of an accepted file must be. The name and the browser's content type
+# are not trusted.
+FILE_TYPES = {
+    "application/pdf": (b"%PDF-", ".pdf", "PDF"),
+    "image/jpeg": (b"\xff\xd8\xff", ".jpg", "JPEG"),
+    "image/png": (b"\x89PNG\r\n\x1a\n", ".png", "PNG"),
+}
+UPLOAD_DIR = "subject-uploads"
+_CHUNK = 64 * 1024
+
+
+def max_bytes() -> int:
+    return settings.DSAR_UPLOAD_MAX_MB * 1024 * 1024
+
+
+def sniff(uploaded) -> str | None:
+    """The content type of an uploaded file by its first bytes, or None if not accepted."""
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for content_type, (magic, _ext, _label) in FILE_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def display_name(name: str) -> str:
+    """The file name as the subject called it, safe to show and to offer as a download name:
+    no folders, no control characters, at most 200 characters (the extension kept)."""
+    name = clean_text(str(name or "")).replace("/", "\\").rsplit("\\", 1)[-1].strip(" .")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
+    return name or "document"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage_path: str
+    size: int
+    sha256: str
+
+
+def root() -> Path:
+    return Path(settings.PRIVATE_FILES_ROOT)
+
+
+def absolute_path(storage_path: str) -> Path:
+    path = (root() / storage_path).resolve()
+    if root().resolve() not in path.parents:
+        raise ValueError("storage path outside PRIVATE_FILES_ROOT")
+    return path
+
+
+def store(uploaded, *, case_id: int, content_type: str) -> StoredFile:
+    """Write the file under a random name; it appears under its final name only complete."""
+    ext = FILE_TYPES[content_type][1]
+    relative = f"{UPLOAD_DIR}/{case_id}/{secrets.token_hex(16)}{ext}"
+    target = root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+    partial = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    size = 0
+    uploaded.seek(0)
+    try:
+        with open(partial, "xb") as out:
+            os.chmod(partial, 0o640)
+            for chunk in uploaded.chunks(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return StoredFile(storage_path=relative, size=size, sha256=digest.hexdigest())
+
+
+def delete(storage_path: str) -> None:
+    absolute_path(storage_path).unlink(missing_ok=True)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Drops any file larger than the limit while it arrives, so that an oversized upload
+    never fills the disk; the names of dropped files are kept to tell the subject."""
+
+    def __init__(self, request=None, *, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.too_large: list[str] = []
+        self._received = 0
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self._received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self._received += len(raw_data)
+        if self._received > self.limit:
+            self.too_large.append(display_name(self.file_name))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def file_response(subject_file) -> FileResponse:
+    """The stored file of a ``SubjectFile`` as a download under the name the subject gave."""
+    path = absolute_path(subject_file.storage_path)
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=subject_file.original_name,
+        content_type=subject_file.content_type,
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response

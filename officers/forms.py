@@ -1,0 +1,164 @@
+"""Forms for the officers' screens. They only validate input; the change itself is made by
+the action's function (``casework.actions.OFFICER_ACTIONS``). :data:`ACTION_FORMS` gives each
+action that takes input its form, whose fields are the action's ``inputs``."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, IdentityMethod, Outcome, PauseReason
+from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
+
+
+def _staff_users():
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+class CaseAdminForm(forms.ModelForm):
+    """Registering a request received by e-mail, post, phone or in person, or correcting one."""
+
+    class Meta:
+        model = Case
+        fields = ("received_at", *CREATE_FIELDS)
+        field_classes = {"received_at": forms.SplitDateTimeField}
+        widgets = {
+            "received_at": AdminSplitDateTime,
+            "subject_address": forms.Textarea(attrs={"rows": 3}),
+            "representative_details": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "received_at": _(
+                "When the request reached the organisation, read or not (EDPB 01/2022 §159). "
+                "The deadline counts from this date."
+            ),
+        }
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at:
+            try:
+                validate_received_at(received_at)
+            except CaseActionError as error:
+                raise forms.ValidationError(error.message) from None
+        return received_at
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=_staff_users(),
+        required=False,
+        empty_label=_("Nobody (unassign)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _staff_users()
+
+
+class VerifyIdentityForm(forms.Form):
+    method = forms.ChoiceField(label=_("How was the identity verified?"), choices=IdentityMethod)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never record a BSN or keep a copy of the passport photo."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == IdentityMethod.OTHER and not data.get("note", "").strip():
+            self.add_error("note", _("Describe how the identity was verified."))
+        return data
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Waiting for"), choices=PauseReason)
+    note = forms.CharField(
+        label=_("What was asked of the data subject"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons for the extension"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The subject must be told these reasons before the original deadline "
+            "(GDPR Art 12(3)). That a request takes effort does not make it complex."
+        ),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(v, label) for v, label in Outcome.choices if v != Outcome.WITHDRAWN],
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Required for a partial or full refusal (Art 12(4)): the reply letter states them."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        needs_reason = data.get("outcome") in (
+            Outcome.PARTLY_GRANTED,
+            Outcome.REFUSED,
+            Outcome.NOT_VALID,
+        )
+        if needs_reason and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reasons for this outcome."))
+        return data
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How did the subject withdraw the request?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExtensionNoticeForm(forms.Form):
+    notified_on = forms.DateField(
+        label=_("Date the subject was told"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("By e-mail, letter or phone, with the reasons and the new date."),
+    )
+
+    def clean_notified_on(self):
+        notified_on = self.cleaned_data["notified_on"]
+        if notified_on > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return notified_on
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "assign": AssignForm,
+    "verify_identity": VerifyIdentityForm,
+    "pause": PauseForm,
+    "resume": ResumeForm,
+    "extend": ExtendForm,
+    "record_extension_notice": ExtensionNoticeForm,
+    "close": CloseForm,
+    "withdraw": WithdrawForm,
+}

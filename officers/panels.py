@@ -1,0 +1,69 @@
+"""The sections of the case page below the deadline: what the subject sent, the e-mails, the
+letters, the export. Each is a template and a function that gathers its context; the list
+:data:`CASE_PANELS` is the page's order. Every panel checks the reader's rights itself."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.permissions import may
+from cases.models import Case, SubjectSubmission
+from letters import catalogue
+
+# The case page shows at most this many e-mails, newest first, and links to the full list.
+EMAILS_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    template: str
+    context: Callable[[HttpRequest, Case], dict]
+
+
+def subject_uploads(request, case: Case) -> dict:
+    submissions = SubjectSubmission.objects.filter(case=case).prefetch_related("files")
+    return {
+        "submissions": list(submissions.order_by("-id")),
+        "may_view_files": may(request.user, "view_subject_files"),
+    }
+
+
+def emails(request, case: Case) -> dict:
+    if not may(request.user, "view_emails"):
+        return {"emails": None}
+    found = list(case.outbound_emails.order_by("-planned_at", "-id")[: EMAILS_LIMIT + 1])
+    return {
+        "emails": found[:EMAILS_LIMIT],
+        "more": len(found) > EMAILS_LIMIT,
+        "outbox_url": reverse("admin:notifications_outboundemail_changelist")
+        + f"?q={case.reference}",
+    }
+
+
+def letters(request, case: Case) -> dict:
+    can_view = may(request.user, "view_letters")
+    suggested = [
+        spec.label for spec in catalogue.LETTERS.values() if spec.is_reply and spec.suits(case)
+    ]
+    return {
+        "letters": list(case.letters.all()) if can_view else [],
+        "can_view": can_view,
+        "can_add": may(request.user, "generate_letters"),
+        "can_send": may(request.user, "send_letters"),
+        "compose_url": reverse("admin:letters_letter_compose", args=[case.pk]),
+        "suggested": suggested,
+    }
+
+
+def export(request, case: Case) -> dict:
+    return {"may_export": may(request.user, "export_case"), "export_case": case}
+
+
+CASE_PANELS = (
+    CasePanel("admin/cases/case/_subject_uploads.html", subject_uploads),
+    CasePanel("admin/notifications/case_emails.html", emails),
+    CasePanel("admin/letters/case_letters_panel.html", letters),
+    CasePanel("admin/cases/case/export_panel.html", export),
+)
