@@ -598,7 +598,7 @@ class LetterTypeListApi(APIView):
         return Response(s.LetterTypeOutputSerializer(types, many=True).data)
 
 
-# --- The public submission (casework.actions.submit_web_request) ----------------------------------------------
+# --- The public submission (casework.actions.submit_web_request) ---------------------------
 
 
 class PublicRequestSubmitApi(APIView):

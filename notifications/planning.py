@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from celery import signature
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -134,11 +134,21 @@ def exists(dedupe_key: str) -> bool:
     return OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists()
 
 
+def send_task(name: str, args: tuple, **options) -> None:
+    """Hand ``name`` to Celery: through the registered task where this process has it (the
+    worker, the tests), else by name alone (``send_task``), the message being the same."""
+    task = current_app.tasks.get(name)
+    if task is not None:
+        task.apply_async(args, **options)
+    else:
+        current_app.send_task(name, args=args, **options)
+
+
 def enqueue_delivery(email_id: int, *, countdown: float = 0) -> bool:
     """Hand the delivery of one row to Celery. A broker that is down loses nothing: the row
     stays pending and the next sweep enqueues it again."""
     try:
-        signature(DELIVER_EMAIL, args=(email_id,)).apply_async(countdown=countdown or None)
+        send_task(DELIVER_EMAIL, (email_id,), countdown=countdown or None)
     except Exception as exc:  # noqa: BLE001 - any broker failure; the outbox keeps the row
         logger.warning(
             "email %s: could not enqueue (%s); the sweep will retry", email_id, type(exc).__name__

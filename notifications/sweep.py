@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from celery import current_app, signature
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q
@@ -24,7 +24,7 @@ from cases.models import Case
 from . import policy
 from .delivery import DeliveryResult, email_deliver, sending_lease
 from .models import Kind, OutboundEmail, State
-from .planning import digest_time
+from .planning import digest_time, send_task
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ def requeue_due(*, now) -> list[int]:
         with current_app.producer_or_acquire() as producer:  # one connection for all
             for i in range(0, len(ids), DELIVERY_BATCH):
                 batch = ids[i : i + DELIVERY_BATCH]
-                signature(DELIVER_EMAILS, args=(batch,)).apply_async(producer=producer)
+                send_task(DELIVER_EMAILS, (batch,), producer=producer)
                 enqueued = min(i + DELIVERY_BATCH, len(ids))
     except Exception as exc:  # noqa: BLE001 - any broker failure; the outbox keeps the rows
         logger.warning(

@@ -50,7 +50,9 @@ def case(*, received_at=None, actor=None, now=None, **fields):
     }
     defaults.update(fields)
     received_at = received_at or at(2026, 3, 5)
-    return actions.register(
+    # A web request not confirmed yet is stored as the form stores it: nobody is told yet.
+    register = services.case_create if defaults.get("unconfirmed") else actions.register
+    return register(
         actor=actor or Actor.system(),
         received_at=received_at,
         now=now or max(received_at, at(2026, 11, 22)),

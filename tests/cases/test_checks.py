@@ -17,12 +17,6 @@ def test_it_accepts_gdpr_month_and_iso_dates(settings):
     assert check_deadline_settings() == []
 
 
-def test_it_accepts_missing_settings(settings):
-    del settings.DSAR_DEADLINE_RULE
-    del settings.DSAR_EXTRA_NON_WORKING_DAYS
-    assert check_deadline_settings() == []
-
-
 def test_it_reports_an_unknown_rule(settings):
     settings.DSAR_DEADLINE_RULE = "one_month"
     settings.DSAR_EXTRA_NON_WORKING_DAYS = []

@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 
 from accounts.models import SecurityEvent
+from cases import services
 from cases.audit import Actor
 from cases.models import (
     Case,
@@ -26,7 +27,6 @@ from cases.models import (
 )
 from cases.tokens import status_token_create
 from casework import retention
-from cases import services
 from letters.models import Letter
 from notifications.delivery import email_deliver
 from notifications.models import OutboundEmail, State

@@ -15,6 +15,7 @@ from cases import services
 from cases.audit import Actor
 from cases.models import Channel, IdentityMethod, PauseReason
 from casework import actions
+from notifications import sweep as outbox_sweep
 from notifications.models import OutboundEmail, State
 from tests import factories
 from tests.factories import at
@@ -60,7 +61,7 @@ def test_a_case_walks_from_receipt_to_overdue(smtp_server):
         services.case_verify_identity(case_id=case.pk, actor=actor, method=IdentityMethod.DOCUMENT)
 
     def sweep():
-        sweep.reminder_sweep(deliver=True)
+        outbox_sweep.reminder_sweep(deliver=True)
 
     officer_actions = {
         datetime.date(2026, 3, 5): register,
