@@ -1,4 +1,5 @@
 import pytest
+from django.db import connections
 from django.test import Client
 
 
@@ -15,6 +16,57 @@ def officer_client(officer_user):
     client = Client(headers={"accept-language": "en"})
     client.force_login(officer_user)
     return client
+
+
+# --- Headless Chromium for the browser tests (marker ``browser``) ------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Debian's headless Chromium (installed by scripts/setup.sh) driven by Playwright.
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
+    calls here unless told otherwise; database connections opened in the thread while the
+    loop ran are closed afterwards, or the test database could not be dropped."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """``new_page(width=1280, height=900, locale="nl-NL", **context_options)``: a page in a
+    browser context of its own (cookies apart), with a 15-second default timeout; every
+    context is closed after the test. ``page.context`` is its context."""
+    contexts = []
+
+    def open_page(*, width=1280, height=900, locale="nl-NL", **options):
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, locale=locale, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 # --- Two-factor login and lockout in tests (issue 7) ------------------------------------------

@@ -136,9 +136,19 @@ def subject_upload(case_id, *, now, name="paspoort.pdf", message=""):
     )
 
 
-def archived_letter(case, *, user, at, fields=None, letter_type="access_answer"):
-    """An archived letter with a small stand-in PDF under PRIVATE_FILES_ROOT (rendering a
-    real one takes a second; tests/letters renders real ones)."""
+def archived_letter(
+    case,
+    *,
+    user,
+    at,
+    fields=None,
+    letter_type="access_answer",
+    content=b"%PDF-1.7\n% stand-in letter\n",
+):
+    """The one factory for an archived letter in tests that need a letter but not its
+    rendering: a small stand-in PDF under PRIVATE_FILES_ROOT, recorded as the letter service
+    records it (rendering a real one takes a second; tests/letters renders real ones through
+    the ``make_letter`` fixture)."""
     import hashlib
     import uuid
     from pathlib import Path
@@ -147,7 +157,6 @@ def archived_letter(case, *, user, at, fields=None, letter_type="access_answer")
 
     from letters.models import Letter
 
-    content = b"%PDF-1.7\n% stand-in letter\n"
     relative = f"letters/{case.reference}/{letter_type}-{uuid.uuid4().hex}.pdf"
     path = Path(settings.PRIVATE_FILES_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,21 +3,12 @@ admin, the dashboard, the public pages, the two-factor pages and Swagger UI work
 the browser's console reports no violation and no error."""
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -31,24 +22,8 @@ def roles():
     grant(Group, Permission, ROLES)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-        connections.close_all()
-
-
-def watched_page(browser, console, locale="nl-NL"):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+def watched_page(new_page, console, locale="nl-NL"):
+    page = new_page(locale=locale)
     page.on(
         "console",
         lambda message: console.append(
@@ -56,7 +31,7 @@ def watched_page(browser, console, locale="nl-NL"):
         ),
     )
     page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
-    return context, page
+    return page.context, page
 
 
 def problems(console) -> list[str]:
@@ -71,7 +46,7 @@ def problems(console) -> list[str]:
 
 
 def test_admin_dashboard_public_pages_and_swagger_keep_to_the_policy(
-    live_server, browser, settings, tmp_path
+    live_server, new_page, settings, tmp_path
 ):
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     dpo = factories.staff_in_role("DPO", "dora")
@@ -80,7 +55,7 @@ def test_admin_dashboard_public_pages_and_swagger_keep_to_the_policy(
     client = Client()
     client.force_login(dpo)
     console: list[str] = []
-    context, page = watched_page(browser, console)
+    context, page = watched_page(new_page, console)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -113,10 +88,10 @@ def test_admin_dashboard_public_pages_and_swagger_keep_to_the_policy(
 
 @pytest.mark.no_auto_2fa
 @pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
-def test_the_two_factor_pages_keep_to_the_policy(live_server, browser, locale):
+def test_the_two_factor_pages_keep_to_the_policy(live_server, new_page, locale):
     user = factories.officer("nina")
     console: list[str] = []
-    context, page = watched_page(browser, console, locale=locale)
+    context, page = watched_page(new_page, console, locale=locale)
 
     page.goto(live_server.url + "/admin/login/?next=/admin/")
     page.fill("#id_username", "nina")

@@ -1,7 +1,6 @@
 """Users in every role, API clients that authenticate with their token, and cases in any
 status built through the services."""
 
-import hashlib
 import uuid
 
 import pytest
@@ -125,29 +124,11 @@ def private_files(settings, tmp_path):
 
 @pytest.fixture
 def stored_letter(private_files, officer_user):
-    """``stored_letter(case)``: an archived letter with a small stand-in PDF (rendering a real
-    one takes a second; tests/api/test_api_letters.py renders real ones)."""
-    from letters.models import Letter
+    """``stored_letter(case)``: ``factories.archived_letter`` by the officer, dated NOW."""
 
-    def store(case, *, letter_type="acknowledgement", content=b"%PDF-1.7\n% stand-in\n"):
-        relative = f"letters/{case.reference}/{letter_type}-{uuid.uuid4().hex}.pdf"
-        path = private_files / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        return Letter.objects.create(
-            case=case,
-            letter_type=letter_type,
-            language="nl",
-            version=Letter.objects.filter(case=case, letter_type=letter_type).count() + 1,
-            template_name=f"letters/{letter_type}.nl.html",
-            template_version="test",
-            fields={},
-            file_path=relative,
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
-            generated_by=officer_user,
-            generated_by_label=officer_user.username,
-            generated_at=NOW,
+    def store(case, *, letter_type="acknowledgement", **options):
+        return factories.archived_letter(
+            case, user=officer_user, at=NOW, letter_type=letter_type, **options
         )
 
     return store

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connections
 
 from cases.models import Case, Status
 from notifications.delivery import email_deliver
@@ -15,38 +14,13 @@ from notifications.models import OutboundEmail, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    """A phone-sized page in a Dutch browser. Playwright's sync API runs an event loop in
-    this thread, which makes Django refuse ORM calls here unless told otherwise."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        # Database connections opened in this thread while Playwright's loop ran belong to
-        # that loop's context; close them here, or the test database cannot be dropped.
-        connections.close_all()
+def browser_page(new_page):
+    """A phone-sized page in a Dutch browser."""
+    return new_page(**PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ numbers behind each chart one click away."""
 import datetime
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from cases.audit import Actor
@@ -16,31 +15,10 @@ from tests import factories
 # tests.factories.officer() after other transactional tests flushed them.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def desktop_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-        connections.close_all()
+def desktop_page(new_page):
+    return new_page(width=1400, height=1000, locale="nl-NL")
 
 
 def test_a_privacy_officer_sees_the_late_requests_and_the_numbers_behind_the_charts(
