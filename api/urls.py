@@ -40,5 +40,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script from ?script: no inline script (Content-Security-Policy).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", views.ApiNotFound.as_view(), name="not-found"),
+    # Everything else, control characters included ("." alone stops at a line feed, and
+    # Django's HTML 404 would answer): the API's JSON 404.
+    re_path(r"^[\s\S]*\Z", views.ApiNotFound.as_view(), name="not-found"),
 ]

@@ -21,6 +21,20 @@ def test_an_unknown_address_is_a_json_404(api):
     assert "no API endpoint" in error["message"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/cases/a%0Ab/letters/",  # a line feed: "." in a pattern does not match it
+        "/api/cases/a%0Db/",
+        "/api/nothing%0A",
+        "/api/%0A",
+        "/api/cases/%E2%80%AE1/",
+    ],
+)
+def test_an_address_with_control_characters_is_a_json_404(api, path):
+    _is_error(api.get(path), 404, "not_found")
+
+
 def test_a_missing_slash_is_pointed_out(api):
     error = _is_error(api.get("/api/cases"), 404, "not_found")
     assert "/api/cases/" in error["message"]
