@@ -1,5 +1,9 @@
 """Files the data subject uploads on the status page: checked by their content, stored under
-``settings.PRIVATE_FILES_ROOT`` (never a static or media root) under a random name."""
+``settings.PRIVATE_FILES_ROOT`` (never a static or media root) under a random name, and named,
+shown and downloaded with the extension of the type their content has (``safe_name``): a PDF
+sent as ``invoice.html`` or ``invoice.pdf.hta`` is ``invoice.pdf``, a PNG sent as
+``photo.exe`` is ``photo.png``, so that no download opens in another program than its
+content's."""
 
 import hashlib
 import os
@@ -47,6 +51,20 @@ def display_name(name: str) -> str:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: 190 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
     return name or "document"
+
+
+def safe_name(name: str, content_type: str) -> str:
+    """The name an accepted upload is stored, listed and downloaded under: the subject's name
+    for it (``display_name``) without its last extension, then the extension of
+    ``content_type``, the type found in its content. The name the subject gave is kept no
+    further than this."""
+    ext = FILE_TYPES[content_type][1]
+    name = display_name(name)
+    stem = name.rpartition(".")[0] if "." in name else name
+    if stem.lower().endswith(ext) or (ext == ".jpg" and stem.lower().endswith(".jpeg")):
+        stem = stem.rpartition(".")[0]  # "invoice.pdf.hta" is "invoice.pdf", not "….pdf.pdf"
+    stem = stem.strip(" .") or "document"
+    return stem[: 200 - len(ext)] + ext
 
 
 @dataclass(frozen=True)
@@ -123,12 +141,14 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 def file_response(subject_file) -> FileResponse:
-    """The stored file of a ``SubjectFile`` as a download under the name the subject gave."""
+    """The stored file of a ``SubjectFile`` as a download (never shown in the browser) of its
+    content's type, under a name with that type's extension (also for rows stored before
+    names were made safe)."""
     path = absolute_path(subject_file.storage_path)
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
         as_attachment=True,
-        filename=subject_file.original_name,
+        filename=safe_name(subject_file.original_name, subject_file.content_type),
         content_type=subject_file.content_type,
     )
     response["Cache-Control"] = "no-store, private"

@@ -59,7 +59,7 @@ def subject_submission_create(
                 SubjectFile(
                     submission=submission,
                     storage_path=stored_file.storage_path,
-                    original_name=uploads.display_name(uploaded.name),
+                    original_name=uploads.safe_name(uploaded.name, content_type),
                     content_type=content_type,
                     size=stored_file.size,
                     sha256=stored_file.sha256,

@@ -51,17 +51,18 @@ def test_the_status_page_offers_the_upload_form_while_waiting(client, waiting):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type"),
+    ("name", "content", "content_type", "stored_as"),
     [
-        ("paspoort.pdf", PDF, "application/pdf"),
-        ("voorkant.JPG", JPEG, "image/jpeg"),
-        ("achterkant.png", PNG, "image/png"),
-        ("scan-without-extension", PDF, "application/pdf"),
-        ("foto.pdf", JPEG, "image/jpeg"),  # the name is wrong, the content is fine
+        ("paspoort.pdf", PDF, "application/pdf", "paspoort.pdf"),
+        ("voorkant.JPG", JPEG, "image/jpeg", "voorkant.jpg"),
+        ("achterkant.png", PNG, "image/png", "achterkant.png"),
+        ("scan-without-extension", PDF, "application/pdf", "scan-without-extension.pdf"),
+        # The name is wrong, the content is fine: named after the content.
+        ("foto.pdf", JPEG, "image/jpeg", "foto.jpg"),
     ],
 )
 def test_accepted_files_are_stored_privately_and_put_on_the_timeline(
-    client, waiting, private_root, settings, name, content, content_type
+    client, waiting, private_root, settings, name, content, content_type, stored_as
 ):
     case, path, _token = waiting
     response = post(client, path, [upload(name, content)], message="Zie bijlage <b>")
@@ -71,7 +72,7 @@ def test_accepted_files_are_stored_privately_and_put_on_the_timeline(
 
     stored = SubjectFile.objects.get()
     assert stored.content_type == content_type
-    assert stored.original_name == name
+    assert stored.original_name == stored_as
     assert stored.size == len(content)
     on_disk = Path(private_root) / stored.storage_path
     assert on_disk.read_bytes() == content
@@ -80,7 +81,7 @@ def test_accepted_files_are_stored_privately_and_put_on_the_timeline(
 
     event = CaseEvent.objects.filter(case=case, kind=EventKind.DOCUMENT).get()
     assert event.actor_type == "subject"
-    assert event.changes["files"] == name
+    assert event.changes["files"] == stored_as
     assert event.message == "Zie bijlage <b>"
     assert "Zie bijlage &lt;b&gt;" in page
 
