@@ -74,16 +74,27 @@ _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{5,38}")
 
 
 class CleanCharField(forms.CharField):
-    """A text field that removes control characters and invisible formatting characters
-    before its length and other validators run; every letter of every script is kept."""
+    """A text field that removes control characters and invisible formatting and direction
+    characters (``cases.text.clean_text``) before its length and other validators run; every
+    letter of every script is kept. Multi-line when asked, or when its widget is a textarea
+    (as for a model's ``TextField`` in an admin form)."""
 
-    def __init__(self, *, multiline: bool = False, **kwargs):
-        self.multiline = multiline
+    def __init__(self, *, multiline: bool | None = None, **kwargs):
         super().__init__(**kwargs)
+        self.multiline = isinstance(self.widget, forms.Textarea) if multiline is None else multiline
 
     def to_python(self, value):
         if value not in self.empty_values:
             value = clean_text(str(value), multiline=self.multiline)
+        return super().to_python(value)
+
+
+class CleanEmailField(forms.EmailField):
+    """An e-mail address without the invisible characters a copy and paste brings along."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = clean_text(str(value))
         return super().to_python(value)
 
 
@@ -130,7 +141,7 @@ class RequestForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": _("Enter your name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
-    email = forms.EmailField(
+    email = CleanEmailField(
         label=_("Your e-mail address"),
         max_length=254,
         help_text=_("We send you an e-mail to check this address. We reply to this address."),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import may
 from cases import clock
 from cases.models import OPEN_STATUSES, Channel, Outcome, RequestType, Status
+from cases.text import spreadsheet_cell
 
 from . import charts, selectors
 
@@ -315,9 +316,9 @@ def export_csv(request, model_admin):
             buffer = io.StringIO()
             writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
             buffer.write("\ufeff")
-            writer.writerow(headers)
+            writer.writerow([spreadsheet_cell(v) for v in headers])
             for count, row in enumerate(export_rows(queryset, labels), start=1):
-                writer.writerow(["" if v is None else v for v in row])
+                writer.writerow(["" if v is None else spreadsheet_cell(v) for v in row])
                 if count % CSV_BATCH == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -353,12 +354,14 @@ def export_xlsx(request, model_admin):
     bold = Font(bold=True)
     header = []
     for text in export_headers():
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=spreadsheet_cell(text))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in export_rows(queryset, _labels()):
-        sheet.append(row)  # dates get openpyxl's yyyy-mm-dd date format
+        # Dates get openpyxl's yyyy-mm-dd date format; text that looks like a formula is
+        # written as text (openpyxl would store "=..." as a live formula).
+        sheet.append([spreadsheet_cell(v) for v in row])
     output = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     workbook.save(output)
     output.seek(0)
