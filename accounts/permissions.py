@@ -7,6 +7,9 @@ so the same user gets the same answer everywhere. Only active staff accounts hav
 data subjects never log in.
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
 WORK = "work"
 EXTEND = "extend"
 CLOSE = "close"
@@ -44,4 +47,28 @@ def may(user, right: str) -> bool:
         and user.is_active
         and user.is_staff
         and user.has_perms(perms)
+    )
+
+
+def users_with(right: str):
+    """The users :func:`may` grants ``right``, as a queryset (the choice of assignees): active
+    staff who are superusers or hold each of the right's permissions, directly or through a
+    group, as Django's ``ModelBackend`` decides ``has_perms``."""
+    user_model = get_user_model()
+    held = Q()
+    for perm in RIGHTS[right]:
+        app_label, codename = perm.split(".", 1)
+        direct = user_model.user_permissions.through.objects.filter(
+            **{user_model.user_permissions.field.m2m_field_name(): OuterRef("pk")},
+            permission__content_type__app_label=app_label,
+            permission__codename=codename,
+        )
+        through_group = user_model.groups.through.objects.filter(
+            **{user_model.groups.field.m2m_field_name(): OuterRef("pk")},
+            group__permissions__content_type__app_label=app_label,
+            group__permissions__codename=codename,
+        )
+        held &= Q(Exists(direct)) | Q(Exists(through_group))
+    return user_model.objects.filter(is_active=True, is_staff=True).filter(
+        Q(is_superuser=True) | held
     )

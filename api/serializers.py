@@ -7,7 +7,6 @@ output serializers alone, so no request can write them.
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import permissions
 from cases import deadlines, services
 from cases.models import (
     OPEN_STATUSES,
@@ -246,10 +246,13 @@ class CaseCreateInputSerializer(serializers.Serializer):
 
 class CaseAssignInputSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
+        queryset=permissions.users_with(permissions.WORK),
         allow_null=True,
-        help_text="The id of an active staff user (see /api/assignees/), or null to unassign.",
-        error_messages={"does_not_exist": _("There is no active staff user with this id.")},
+        help_text="The id of a staff user who may work cases (see /api/assignees/), or null "
+        "to unassign.",
+        error_messages={
+            "does_not_exist": _("There is no active staff user with this id who may work cases.")
+        },
     )
 
 

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.permissions import WORK, users_with
 from cases import clock, ratelimit
 from cases.audit import Actor
 from cases.models import ANSWERED_ON_TIME, OPEN_STATUSES, Case, RequestType, Status
@@ -370,13 +371,12 @@ class AssigneeListApi(APIView):
 
     @extend_schema(
         operation_id="assignees_list",
-        summary="Staff users a case can be assigned to",
+        summary="Staff users a case can be assigned to (those who may work cases)",
         tags=[CASES_TAG],
         responses={200: s.AssigneeOutputSerializer(many=True), **OFFICER_ERRORS},
     )
     def get(self, request):
-        users = get_user_model().objects.filter(is_active=True, is_staff=True)
-        users = users.order_by(get_user_model().USERNAME_FIELD, "pk")
+        users = users_with(WORK).order_by(get_user_model().USERNAME_FIELD, "pk")
         return Response(
             s.AssigneeOutputSerializer(users, many=True, context={"request": request}).data
         )

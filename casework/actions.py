@@ -111,8 +111,20 @@ def register(
     return case
 
 
+def assign(*, case_id: int, actor: Actor, assignee, now=None) -> Case:
+    """Give the case to a staff user who may work cases (``accounts.permissions.WORK``), or to
+    nobody with ``assignee=None``. Someone without that right could neither see nor work it."""
+    if assignee is not None and not permissions.may(assignee, permissions.WORK):
+        raise CaseActionError(
+            _("%(user)s may not work on requests; choose someone who may.")
+            % {"user": assignee.get_username()},
+            code="assignee_not_allowed",
+        )
+    return services.case_assign(case_id=case_id, actor=actor, assignee=assignee, now=now)
+
+
 def assign_to_me(*, case_id: int, actor: Actor, now=None) -> Case:
-    return services.case_assign(case_id=case_id, actor=actor, assignee=actor.user, now=now)
+    return assign(case_id=case_id, actor=actor, assignee=actor.user, now=now)
 
 
 @transaction.atomic
@@ -224,7 +236,7 @@ OFFICER_ACTIONS: dict[str, OfficerAction] = {
             "assign",
             gettext_lazy("Assign to…"),
             permissions.WORK,
-            services.case_assign,
+            assign,
             inputs=("assignee",),
             state_action="assign",
         ),

@@ -4,16 +4,18 @@ action that takes input its form, whose fields are the action's ``inputs``."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import permissions
 from cases.models import Case, IdentityMethod, Outcome, PauseReason
 from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
 
 
 def _staff_users():
-    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+    """Whom a case can be assigned to: staff who may work cases (``casework.actions.assign``
+    refuses anyone else too)."""
+    return permissions.users_with(permissions.WORK).order_by("username")
 
 
 class CaseAdminForm(forms.ModelForm):
