@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from accounts import permissions
 from cases import deadlines, services
@@ -27,6 +28,7 @@ from cases.models import (
     RequestType,
     Status,
 )
+from cases.text import clean_text
 from casework.actions import available_actions
 from casework.forms import RequestForm
 
@@ -213,6 +215,28 @@ class StatisticsOutputSerializer(serializers.Serializer):
 # --- Input ---------------------------------------------------------------------------------
 
 
+class CleanCharField(serializers.CharField):
+    """Text as a person typed it, cleaned as on the public form and in the admin
+    (``cases.text.clean_text``: no control, invisible or direction characters) before the
+    blank check and the length limit."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=empty):
+        if isinstance(data, str):
+            data = clean_text(data, multiline=self.multiline)
+        return super().run_validation(data)
+
+
+class CleanEmailField(serializers.EmailField):
+    def run_validation(self, data=empty):
+        if isinstance(data, str):
+            data = clean_text(data)
+        return super().run_validation(data)
+
+
 class CaseCreateInputSerializer(serializers.Serializer):
     """A request received by e-mail, post, phone, in person or on another system."""
 
@@ -223,17 +247,19 @@ class CaseCreateInputSerializer(serializers.Serializer):
         "§159); the deadline counts from its date in Europe/Amsterdam. Without a UTC offset "
         "the time is taken as Amsterdam time."
     )
-    subject_name = serializers.CharField(max_length=200)
-    subject_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    subject_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    subject_address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    subject_name = CleanCharField(max_length=200)
+    subject_email = CleanEmailField(max_length=254, required=False, allow_blank=True)
+    subject_phone = CleanCharField(max_length=40, required=False, allow_blank=True)
+    subject_address = CleanCharField(
+        multiline=True, max_length=500, required=False, allow_blank=True
+    )
     subject_language = serializers.ChoiceField(
         choices=Language.choices, required=False, default=Language.DUTCH
     )
-    description = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    representative_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    representative_details = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True
+    description = CleanCharField(multiline=True, max_length=10000, required=False, allow_blank=True)
+    representative_name = CleanCharField(max_length=200, required=False, allow_blank=True)
+    representative_details = CleanCharField(
+        multiline=True, max_length=1000, required=False, allow_blank=True
     )
 
     def validate_received_at(self, value):
@@ -258,7 +284,8 @@ class CaseAssignInputSerializer(serializers.Serializer):
 
 class CaseVerifyIdentityInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=IdentityMethod.choices)
-    note = serializers.CharField(
+    note = CleanCharField(
+        multiline=True,
         max_length=1000,
         required=False,
         allow_blank=True,
@@ -276,17 +303,22 @@ class CaseVerifyIdentityInputSerializer(serializers.Serializer):
 
 class CasePauseInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=PauseReason.choices)
-    note = serializers.CharField(
-        max_length=2000, help_text="What was asked of the data subject (quoted to them)."
+    note = CleanCharField(
+        multiline=True,
+        max_length=2000,
+        help_text="What was asked of the data subject (quoted to them).",
     )
 
 
 class CaseResumeInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = CleanCharField(
+        multiline=True, max_length=2000, required=False, allow_blank=True, default=""
+    )
 
 
 class CaseExtendInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = CleanCharField(
+        multiline=True,
         max_length=4000,
         help_text="The subject must be told these reasons before the original deadline "
         "(GDPR Art 12(3)).",
@@ -321,7 +353,8 @@ class CaseCloseInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=[(v, label) for v, label in Outcome.choices if v != Outcome.WITHDRAWN]
     )
-    reason = serializers.CharField(
+    reason = CleanCharField(
+        multiline=True,
         max_length=4000,
         required=False,
         allow_blank=True,
@@ -336,7 +369,8 @@ class CaseCloseInputSerializer(serializers.Serializer):
 
 
 class CaseWithdrawInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = CleanCharField(
+        multiline=True,
         max_length=2000,
         required=False,
         allow_blank=True,
@@ -414,11 +448,11 @@ class PublicRequestInputSerializer(serializers.Serializer):
     """The web form's fields; validated by the web form itself (public.forms)."""
 
     request_type = serializers.ChoiceField(choices=RequestType.choices)
-    name = serializers.CharField(max_length=200, help_text="Who makes the request.")
-    email = serializers.EmailField(
+    name = CleanCharField(max_length=200, help_text="Who makes the request.")
+    email = CleanEmailField(
         max_length=254, help_text="Receives the confirmation link, then every reply."
     )
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = CleanCharField(max_length=40, required=False, allow_blank=True)
     on_behalf = serializers.ChoiceField(
         choices=[("self", "self"), ("other", "other")],
         required=False,
@@ -426,9 +460,10 @@ class PublicRequestInputSerializer(serializers.Serializer):
         help_text="`other`: made for someone else; then behalf_name and behalf_relationship "
         "are required.",
     )
-    behalf_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    behalf_relationship = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    description = serializers.CharField(
+    behalf_name = CleanCharField(max_length=200, required=False, allow_blank=True)
+    behalf_relationship = CleanCharField(max_length=500, required=False, allow_blank=True)
+    description = CleanCharField(
+        multiline=True,
         max_length=5000,
         required=False,
         allow_blank=True,

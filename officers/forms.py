@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import permissions
 from cases.models import Case, IdentityMethod, Outcome, PauseReason
 from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
+from casework.forms import CleanCharField, CleanEmailField
 
 
 def _staff_users():
@@ -24,7 +25,17 @@ class CaseAdminForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ("received_at", *CREATE_FIELDS)
-        field_classes = {"received_at": forms.SplitDateTimeField}
+        # What a person typed is cleaned as on the public form and in the API.
+        field_classes = {
+            "received_at": forms.SplitDateTimeField,
+            "subject_name": CleanCharField,
+            "subject_email": CleanEmailField,
+            "subject_phone": CleanCharField,
+            "subject_address": CleanCharField,
+            "description": CleanCharField,
+            "representative_name": CleanCharField,
+            "representative_details": CleanCharField,
+        }
         widgets = {
             "received_at": AdminSplitDateTime,
             "subject_address": forms.Textarea(attrs={"rows": 3}),
@@ -62,7 +73,7 @@ class AssignForm(forms.Form):
 
 class VerifyIdentityForm(forms.Form):
     method = forms.ChoiceField(label=_("How was the identity verified?"), choices=IdentityMethod)
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("Note"),
         required=False,
         max_length=1000,
@@ -79,7 +90,7 @@ class VerifyIdentityForm(forms.Form):
 
 class PauseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Waiting for"), choices=PauseReason)
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("What was asked of the data subject"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -87,13 +98,13 @@ class PauseForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("Reasons for the extension"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -109,7 +120,7 @@ class CloseForm(forms.Form):
         label=_("Outcome"),
         choices=[(v, label) for v, label in Outcome.choices if v != Outcome.WITHDRAWN],
     )
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("Reasons"),
         required=False,
         max_length=4000,
@@ -132,7 +143,7 @@ class CloseForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("How did the subject withdraw the request?"),
         required=False,
         max_length=2000,
