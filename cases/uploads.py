@@ -32,6 +32,17 @@ def max_bytes() -> int:
     return settings.DSAR_UPLOAD_MAX_MB * 1024 * 1024
 
 
+# Room for the message (4,000 characters of up to 4 bytes), the CSRF token and the multipart
+# framing around the files.
+_FORM_OVERHEAD = 1024 * 1024
+
+
+def max_request_bytes() -> int:
+    """The largest request body the app accepts: a full upload form (the most files of the
+    largest size, and a message). No other form or API call comes near it."""
+    return settings.DSAR_UPLOAD_MAX_FILES * max_bytes() + _FORM_OVERHEAD
+
+
 def sniff(uploaded) -> str | None:
     """The content type of an uploaded file by its first bytes, or None if not accepted."""
     uploaded.seek(0)

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import ratelimit, tokens, uploads
 from cases.models import Case, DeadlineRule, Status, SubjectFile, SubjectSubmission
@@ -261,6 +261,8 @@ def _status_page(request, case: Case, token: str, *, form=None, status: int = 20
             "form": form if case.status == Status.WAITING else None,
             "submissions": submissions,
             "documents": _documents(case, token),
+            # The status page is also shown by the upload (a POST-only address).
+            "language_next": reverse("public:status", args=[token]),
             **extra,
         },
         status=status,
@@ -278,18 +280,20 @@ def status(request, token):
 
 
 @csrf_exempt
-@require_POST
-def upload(request, token):
-    """The upload form of the status page. A size-limiting upload handler goes first, so an
-    oversized file is dropped while it arrives; the CSRF check runs after it is in place."""
-    handler = uploads.SizeLimitUploadHandler(request, limit=uploads.max_bytes())
-    request.upload_handlers.insert(0, handler)
-    return _upload(request, token, handler)
-
-
-@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
 @private_page
-def _upload(request, token, handler):
+def upload(request, token):
+    """The upload form of the status page. Nothing of the body is read until the link, the
+    rate limit and the case's state are checked: the CSRF check reads the whole form, files
+    included (into temporary files), so it runs only after them (``_upload``), and a
+    size-limiting upload handler is in place before it, so that an oversized file is dropped
+    while it arrives. (``dsar.middleware.RequestBodyLimitMiddleware`` has already refused a
+    body larger than the form can hold.)
+
+    The address only takes the form: opened in the browser (a reload after a failed upload,
+    or the language switch of that page), it leads to the status page."""
+    if request.method != "POST":
+        return redirect(tokens.status_url(token, absolute=False))
     case = tokens.case_from_status_token(token)
     if case is None:
         return _bad_link(request, "invalid")
@@ -297,6 +301,13 @@ def _upload(request, token, handler):
         return _too_many(request)
     if case.status != Status.WAITING:
         return _status_page(request, case, token, status=409, not_waiting=True)
+    handler = uploads.SizeLimitUploadHandler(request, limit=uploads.max_bytes())
+    request.upload_handlers.insert(0, handler)
+    return _upload(request, case, token, handler)
+
+
+@csrf_protect
+def _upload(request, case, token, handler):
     form = _upload_form(request.POST, request.FILES, too_large=handler.too_large)
     if not form.is_valid():
         return _status_page(request, case, token, form=form)

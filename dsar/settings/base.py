@@ -182,6 +182,8 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response ("Security headers").
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.PermissionsPolicyMiddleware",
+    # Refuses a body larger than the upload form's before anything reads it (413).
+    "dsar.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
