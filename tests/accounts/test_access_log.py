@@ -1,6 +1,6 @@
 """gunicorn's access log (Dockerfile, docker-compose.yml) never holds the token of a data
-subject's confirmation or status link: a real gunicorn, started as the images start it, with
-the redacting logger class."""
+subject's confirmation or status link, nor what staff searched for: a real gunicorn, started
+as the images start it, with the redacting logger class."""
 
 import os
 import socket
@@ -80,6 +80,21 @@ def test_the_access_log_shows_no_link_token(gunicorn_log):
     assert "GET /status/[token]/ HTTP/1.1" in text
     assert f"{base}/status/[token]/" in text  # the Referer
     assert TOKEN not in text and TOKEN[:20] not in text
+
+
+def test_the_access_log_shows_no_search_terms(gunicorn_log):
+    base, log = gunicorn_log
+    _get(f"{base}/admin/cases/case/?q=annelies.logscan%40example.org&status=open")
+    _get(f"{base}/api/cases/?search=Annelies+Logscan")
+    _get(f"{base}/static/public/public.css", Referer=f"{base}/admin/cases/case/?q=Logscan")
+    deadline = time.monotonic() + 10  # the worker writes each line after its response
+    while log.read_text().count("\n") < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    text = log.read_text()
+    assert "GET /admin/cases/case/?q=[redacted]&status=open HTTP/1.1" in text
+    assert "GET /api/cases/?search=[redacted] HTTP/1.1" in text
+    assert f"{base}/admin/cases/case/?q=[redacted]" in text  # the Referer
+    assert "logscan" not in text.lower()
 
 
 def test_redact_keeps_everything_but_the_token():
