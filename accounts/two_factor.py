@@ -4,14 +4,20 @@ codes for when the phone is lost.
 The flow (docs/security.md): the ordinary admin login checks the password; then
 ``RequireStaffTwoFactorMiddleware`` sends a staff user to enrolment (no confirmed device yet)
 or to the verify page, until a code from the app or a backup code marks the session as
-verified (``django_otp.login``).
+verified (``django_otp.login``), and the session gets a new key.
+
+Backup codes are stored as keyed digests (:func:`backup_code_digest`), not as the codes: a copy
+of the database alone does not log anyone in. The app keys (TOTP secrets) are stored as
+django-otp keeps them; docs/security.md says why.
 """
 
 import logging
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -73,11 +79,35 @@ def normalise_code(code: str) -> str:
     return "".join(str(code or "").split()).replace("-", "").lower()
 
 
+def backup_code_digest(code: str, *, secret: str | None = None) -> str:
+    """What is stored of a backup code: an HMAC keyed with SECRET_KEY (or ``secret``),
+    cut to the 16 characters of django-otp's token field (64 bits; a code has 40)."""
+    return salted_hmac(
+        "accounts.two_factor.backup_code", normalise_code(code), secret=secret, algorithm="sha256"
+    ).hexdigest()[:16]
+
+
+def _backup_code_digests(code: str) -> list[str]:
+    """The digests ``code`` may be stored under: SECRET_KEY's, then those of the keys in
+    SECRET_KEY_FALLBACKS (codes made before the key was rotated)."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return [backup_code_digest(code, secret=secret) for secret in secrets]
+
+
 def _new_backup_codes(device: StaticDevice) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=backup_code_digest(code)) for code in codes
+    )
     return codes
+
+
+def _verified(request, device) -> None:
+    """Mark the session verified by ``device``, under a new session key: a key that someone
+    learnt before the second step (a fixed or stolen cookie) is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def enrolment_throttled(user) -> bool:
@@ -103,7 +133,7 @@ def confirm_enrolment(*, request, code: str) -> list[str] | None:
         user=user, defaults={"name": BACKUP_NAME, "confirmed": True}
     )
     codes = _new_backup_codes(backup)
-    otp_login(request, device)
+    _verified(request, device)
     record_security_event(SecurityEventKind.TWO_FACTOR_ENROLLED, actor=user, account=user)
     logger.info("two-factor: user %s set up an authenticator app", user.pk)
     return codes
@@ -117,9 +147,16 @@ def verify(*, request, code: str):
     if not code:
         return None
     for device in list(devices_for_user(user, confirmed=True)):
-        verified = otp_verify_token(user, device.persistent_id, code)
+        token = code
+        if isinstance(device, StaticDevice):
+            # The stored digest of the code, under whichever key made it; a miss still goes to
+            # the device, which counts it towards its throttling.
+            digests = _backup_code_digests(code)
+            token = device.token_set.filter(token__in=digests).values_list("token", flat=True)
+            token = token.first() or digests[0]
+        verified = otp_verify_token(user, device.persistent_id, token)
         if verified is not None:
-            otp_login(request, verified)
+            _verified(request, verified)
             if isinstance(verified, StaticDevice):
                 logger.info("two-factor: user %s used a backup code", user.pk)
             return verified
