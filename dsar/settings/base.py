@@ -339,11 +339,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@example.nl")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery -------------------------------------------------------------------------------
-# REDIS_URL (or CELERY_BROKER_URL) selects Redis. Default: kombu's filesystem transport,
-# which needs no server; web, worker and beat share the folder var/broker/.
+# REDIS_URL (or CELERY_BROKER_URL) selects Redis. Default: message files in var/broker/,
+# shared by web, worker and beat, needing no server: kombu's filesystem transport made safe
+# for several processes (dsar/broker.py: whole-file writes, atomic takes, folders made on
+# first use).
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+_embedded_broker = CELERY_BROKER_URL.startswith("filesystem://")
 _broker_dir = VAR_DIR / "broker"
+# The transport class; None lets the URL's scheme choose (redis://).
+CELERY_BROKER_TRANSPORT = "dsar.broker:Transport" if _embedded_broker else None
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -352,7 +357,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem://")
+    if _embedded_broker
     # A message not acknowledged within this time is handed to another worker. Retry
     # countdowns stay far below it (DSAR_EMAIL_RETRY_MAX_SECONDS).
     else {"visibility_timeout": 3600}
