@@ -87,16 +87,25 @@ def test_a_good_link_still_needs_the_csrf_token(parsed, case_in):
     assert not SubjectFile.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/", f"/status/{BAD_TOKEN}/upload/", "/admin/login/"])
-def test_no_address_takes_a_body_larger_than_the_upload_form(browser, parsed, settings, path):
+def test_the_upload_takes_no_body_larger_than_a_full_form(browser, parsed, settings):
     settings.DSAR_UPLOAD_MAX_MB = 1
     settings.DSAR_UPLOAD_MAX_FILES = 2  # at most 2 MB of files and 1 MB for the rest
-    response = _post(browser, path, size=MB, count=3)
+    response = _post(browser, f"/status/{BAD_TOKEN}/upload/", size=MB, count=3)
     assert response.status_code == 413
     assert parsed == []
     page = response.content.decode()
     assert "ten hoogste 2 bestanden van elk 1 MB" in page
     assert "at most 2 files of 1 MB each" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/confirm/x/", "/i18n/setlang/", "/admin/login/", "/api/cases/create/"]
+)
+def test_other_addresses_take_no_body_larger_than_djangos_form_limit(browser, parsed, path):
+    # DATA_UPLOAD_MAX_MEMORY_SIZE: 2.5 MB, below which Django keeps a form's files in memory.
+    response = _post(browser, path, size=MB, count=3)
+    assert response.status_code == 413
+    assert parsed == []
 
 
 def test_a_full_upload_form_is_not_too_large(browser, settings, case_in):
