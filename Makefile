@@ -69,3 +69,11 @@ bench: ## Benchmarks at 100,000 and 1,000,000 cases next to their floors (docs/b
 clean: ## Delete var/ (local DB, mail, queue, uploads) and tool caches, without asking; keeps .venv
 	rm -rf var .pytest_cache .ruff_cache .hypothesis build *.egg-info
 	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+# Worker and beat on the embedded defaults in var/soak/ (deleted first), the sweep every 2 s,
+# a form POST every 3 s; prints submissions, e-mails expected, delivered, duplicates and
+# worker/beat ends. Never part of the test suite. E.g. make soak SOAK_ARGS='--minutes 5'.
+SOAK_ARGS ?=
+.PHONY: soak
+soak: setup ## Long-run check of the embedded defaults, 30 minutes (bench/soak.py)
+	$(PY) bench/soak.py $(SOAK_ARGS)
