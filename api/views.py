@@ -22,7 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.permissions import WORK, users_with
@@ -602,16 +602,16 @@ class LetterTypeListApi(APIView):
 
 
 class PublicRequestSubmitApi(APIView):
-    """The web form for organisations with a front end of their own: anonymous, throttled
-    per client address (and per e-mail address, shared with the web form), and the same
-    flow: the request is stored unconfirmed and the subject gets an e-mail to confirm the
-    address; only then does it count as received."""
+    """The web form for organisations with a front end of their own: anonymous, limited per
+    client address and per e-mail address by the web form's own counters (``submit_ip``,
+    ``submit_email``: one rolling window for both interfaces), and the same flow: the
+    request is stored unconfirmed and the subject gets an e-mail to confirm the address;
+    only then does it count as received."""
 
     name = "Submit a request"
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
-    throttle_scope = "public_submission"
+    throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
         operation_id="public_requests_submit",
@@ -638,9 +638,17 @@ class PublicRequestSubmitApi(APIView):
         serializer = s.PublicRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not ratelimit.hit("submit_email", data["email"].lower()):
+        wait = ratelimit.wait_before(
+            ("submit_ip", ratelimit.client_ip(request)),
+            ("submit_email", data["email"].lower()),
+        )
+        if wait is not None:
             raise Throttled(
-                detail=_("Too many requests for this e-mail address. Please try again later.")
+                wait=wait,
+                detail=_(
+                    "Too many requests from this address or for this e-mail address. Please "
+                    "try again later."
+                ),
             )
         case = actions.submit_web_request(fields=data["case_fields"])
         logger.info(

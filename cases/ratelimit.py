@@ -1,18 +1,29 @@
-"""Fixed-window rate limits on the public pages, counted in the shared Django cache.
+"""Rate limits on the public pages and the public API, counted in the shared Django cache.
 
-Limits are settings (``DSAR_RATE_LIMITS``) such as ``"20/h"``. Counters are keyed by a keyed
-hash of the IP or e-mail address, so the cache holds no personal data in the clear. When the
-cache is unreachable the limit is not applied: a request must never be lost because Redis
-is down.
+Limits are settings (``DSAR_RATE_LIMITS``) such as ``"20/h"``: at most 20 in *any* hour, a
+rolling window rather than clock hours (with clock hours, 20 just before the hour and 20 just
+after it were 40 in two minutes). Each limit keeps a log of the moments of the attempts it let
+through in the last period; an attempt is allowed while that log is shorter than the count.
+Refused attempts are not logged, so a log never holds more than ``count`` entries, and a
+client that keeps being refused gets in again as soon as its oldest allowed attempt is a
+period old. One scope is one counter whichever interface counts it: the web form and the
+public API both count ``submit_ip`` and ``submit_email``.
 
-On Redis (the production cache) all counters of one request are counted by one Lua script:
-one round trip, atomic, whatever the number of limits. Other caches (the file cache of the
-embedded defaults, the tests' memory cache) count with ``add()`` and ``incr()``.
+Logs are keyed by a keyed hash of the IP or e-mail address, so the cache holds no personal
+data in the clear. When the cache is unreachable the limit is not applied: a request must
+never be lost because Redis is down.
+
+On Redis (the production cache) all the logs of one request are checked and written by one
+Lua script over sorted sets: one round trip, atomic. Other caches (the file cache of the
+embedded defaults, the tests' memory cache) keep each log as a list under one key, read and
+written back; two processes at the same instant may then both get the last place.
 """
 
 import logging
+import math
 import re
 import time
+import uuid
 import weakref
 from dataclasses import dataclass
 
@@ -40,57 +51,69 @@ def parse_rate(text: str) -> Rate:
     return Rate(int(match[1]), _PERIODS[match[2]])
 
 
-def _key(scope: str, value: str, window: int) -> str:
+def _key(scope: str, value: str) -> str:
     digest = salted_hmac("cases.ratelimit", value).hexdigest()[:32]
-    return f"public-rl:{scope}:{digest}:{window}"
+    return f"public-rl2:{scope}:{digest}"
 
 
 def hit(scope: str, value: str) -> bool:
     """Count one attempt for ``value`` (an IP or e-mail address) in ``scope``; True while
-    the attempts in the current window are within the limit."""
+    the attempts in the last period are within the limit."""
     return hit_all((scope, value))
 
 
 def hit_all(*attempts: tuple[str, str]) -> bool:
-    """Count ``(scope, value)`` attempts in order, up to and including the first one over its
-    limit (a request refused for its IP address does not use up its e-mail address's
-    allowance); True when every one is within its limit."""
-    counters = []
+    """One attempt that counts towards several ``(scope, value)`` limits: True, and logged in
+    every one, when each is within its limit; False, and logged in none, when any one is
+    full (a request refused for its IP address does not use up its e-mail address's
+    allowance)."""
+    return wait_before(*attempts) is None
+
+
+def wait_before(*attempts: tuple[str, str]) -> int | None:
+    """:func:`hit_all`, answering None when the attempt is allowed (and logged), else the
+    seconds until the first full limit has room again (for a Retry-After header)."""
+    now = time.time()
+    logs = []
     for scope, value in attempts:
-        rate = parse_rate(settings.DSAR_RATE_LIMITS[scope])
-        window = int(time.time() // rate.seconds)
-        counters.append((_key(scope, value, window), rate))
+        logs.append((_key(scope, value), parse_rate(settings.DSAR_RATE_LIMITS[scope])))
     try:
-        counts = _count(counters)
+        wait = _take(logs, now)
     except Exception:
         scopes = ", ".join(scope for scope, _value in attempts)
         logger.warning("Rate limit %s not applied: the cache is unavailable", scopes, exc_info=True)
-        return True
-    return len(counts) == len(counters) and all(
-        count <= rate.count for count, (_key_, rate) in zip(counts, counters, strict=True)
-    )
+        return None
+    return None if wait is None else max(1, math.ceil(wait))
 
 
-# KEYS: the counters; ARGV: limit and time-to-live of each, in turn. Returns the counts up to
-# and including the first one over its limit.
-_COUNT_SCRIPT = """
-local counts = {}
+# KEYS: the logs (sorted sets of moments in ms); ARGV: now (ms), a member name unique to this
+# attempt, then the limit and period (ms) of each log in turn. Returns 0 when the attempt was
+# allowed and logged everywhere, else the milliseconds until the first full log has room.
+_TAKE_SCRIPT = """
+local now = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
-    local count = redis.call('INCR', key)
-    if count == 1 then
-        redis.call('EXPIRE', key, ARGV[2 * i])
-    end
-    counts[i] = count
-    if count > tonumber(ARGV[2 * i - 1]) then
-        break
+    local period = tonumber(ARGV[2 * i + 2])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - period)
+    local limit = tonumber(ARGV[2 * i + 1])
+    local count = redis.call('ZCARD', key)
+    if count >= limit then
+        if limit == 0 then
+            return period
+        end
+        -- the moment that must leave the window before another attempt fits
+        local oldest = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+        return math.max(1, tonumber(oldest[2]) + period - now)
     end
 end
-return counts
+for i, key in ipairs(KEYS) do
+    redis.call('ZADD', key, now, ARGV[2] .. ':' .. i)
+    redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 2]))
+end
+return 0
 """
 
 
-# The counting script, bound to a Redis client, per cache backend (Django keeps one backend
-# per thread).
+# The script, bound to a Redis client, per cache backend (Django keeps one backend per thread).
 _scripts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -99,30 +122,34 @@ def _cache():
     return caches[DEFAULT_CACHE_ALIAS]
 
 
-def _count(counters: list[tuple[str, Rate]]) -> list[int]:
+def _take(logs: list[tuple[str, Rate]], now: float) -> float | None:
+    """None when the attempt fits every log (and is logged in each), else the seconds until
+    the first full one has room."""
     backend = _cache()
     if isinstance(backend, RedisCache):
-        keys = [backend.make_and_validate_key(key) for key, _rate in counters]
+        keys = [backend.make_and_validate_key(key) for key, _rate in logs]
         script = _scripts.get(backend)
         if script is None:
             # Django's cache builds a new Redis client for every call, which costs more than
             # the round trip; one client (on the cache's own connection pool) per backend.
             client = backend._cache.get_client(keys[0], write=True)
-            script = _scripts[backend] = client.register_script(_COUNT_SCRIPT)
-        args = [n for _key_, rate in counters for n in (rate.count, rate.seconds + 60)]
-        return [int(count) for count in script(keys=keys, args=args)]
-    counts = []
-    for key, rate in counters:
-        backend.add(key, 0, timeout=rate.seconds + 60)
-        try:
-            count = backend.incr(key)
-        except ValueError:  # expired between add() and incr()
-            backend.set(key, 1, timeout=rate.seconds + 60)
-            count = 1
-        counts.append(count)
-        if count > rate.count:
-            break
-    return counts
+            script = _scripts[backend] = client.register_script(_TAKE_SCRIPT)
+        args = [int(now * 1000), uuid.uuid4().hex]
+        args += [n for _key_, rate in logs for n in (rate.count, rate.seconds * 1000)]
+        wait_ms = int(script(keys=keys, args=args))
+        return None if wait_ms == 0 else wait_ms / 1000
+    kept = []
+    for key, rate in logs:
+        moments = [t for t in backend.get(key) or [] if t > now - rate.seconds]
+        if len(moments) >= rate.count:
+            if rate.count == 0:
+                return rate.seconds
+            moments.sort()
+            return moments[len(moments) - rate.count] + rate.seconds - now
+        kept.append((key, rate, moments))
+    for key, rate, moments in kept:
+        backend.set(key, [*moments, now], timeout=rate.seconds)
+    return None
 
 
 def client_ip(request) -> str:

@@ -430,15 +430,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
-    # Anonymous requests are throttled per client address; officers are not.
+    # Anonymous requests are throttled per client address; officers are not. The public
+    # submission counts, besides, in the web form's own limits (DSAR_RATE_LIMITS).
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("DSAR_API_RATE_ANON", default="120/h"),
-        # The public submission endpoint, on top of "anon" (same limit as the web form).
-        "public_submission": env.str(
-            "DSAR_API_RATE_PUBLIC_SUBMISSION", default=DSAR_RATE_LIMITS["submit_ip"]
-        ),
-    },
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("DSAR_API_RATE_ANON", default="120/h")},
     # The client address for throttling: REMOTE_ADDR unless proxies are trusted
     # (DSAR_TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": DSAR_TRUSTED_PROXY_COUNT,

@@ -82,10 +82,12 @@ def cases_in_every_state(case_in, stored_letter):
 @pytest.fixture(autouse=True)
 def no_throttling(monkeypatch, settings):
     """Throttling has its own tests; here every generated submission is worked through."""
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "public_submission": None}
-    )
-    settings.DSAR_RATE_LIMITS = {**settings.DSAR_RATE_LIMITS, "submit_email": "100000/d"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None})
+    settings.DSAR_RATE_LIMITS = {
+        **settings.DSAR_RATE_LIMITS,
+        "submit_ip": "100000/h",
+        "submit_email": "100000/d",
+    }
 
 
 @pytest.fixture
