@@ -1,21 +1,27 @@
 """Delivery: send one outbox row, once, and record what happened.
 
-:func:`email_deliver` claims the row with a conditional UPDATE (pending → sending), renders
-it (``notifications.rendering``), sends it through Django's mail API, and records the result:
-sent, a retry at a later time for a temporary SMTP failure, or failed. The Celery tasks and
-``send_reminders`` call it. Log lines name e-mails by id and cases by reference, never an
-address or a name.
+:func:`email_deliver` claims the row with a conditional UPDATE (pending → sending), dated at
+the moment of the claim and carrying the Message-ID the e-mail will be sent with, renders it
+(``notifications.rendering``), sends it through Django's mail API, and records the result:
+sent, a retry at a later time for a temporary SMTP failure, or failed.
+:func:`email_deliver_batch` does the same for a list of rows over one SMTP connection. The
+Celery tasks and ``send_reminders`` call them. Log lines name e-mails by id and cases by
+reference, never an address or a name.
 """
 
 import datetime
 import logging
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F, Q
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +35,22 @@ from .models import DEADLINE_REMINDER_KINDS, Kind, OutboundEmail, State
 from .planning import plan_extension_untold_reminder, private_path
 
 logger = logging.getLogger(__name__)
+
+# The database went away (a lost connection, a restart, a failover): worth retrying later.
+DATABASE_GONE = (OperationalError, InterfaceError)
+
+
+class SentNotRecorded(Exception):
+    """The SMTP server accepted the e-mail, but the database could not record it as sent.
+
+    The caller (the Celery task) retries :func:`email_deliver` with ``accepted_message_id``,
+    which records it without sending it again. Not an ``OperationalError`` itself, so that
+    nothing retries the whole delivery by mistake."""
+
+    def __init__(self, email_id: int, message_id: str):
+        super().__init__(f"email {email_id} accepted by the SMTP server but not recorded")
+        self.email_id = email_id
+        self.message_id = message_id
 
 
 def sending_lease() -> datetime.timedelta:
@@ -56,22 +78,44 @@ class DeliveryResult:
 
 
 def email_deliver(
-    *, email_id: int, now: datetime.datetime | None = None, requeue: bool = True
+    *,
+    email_id: int,
+    requeue: bool = True,
+    connection=None,
+    accepted_message_id: str = "",
 ) -> DeliveryResult:
     """Send one outbox row, if it is still to be sent; safe to call twice.
 
     The row is claimed with a conditional UPDATE (pending → sending): a second caller finds
-    nothing to claim and does nothing. A claim older than the sending lease is taken to be a
-    dead worker's and may be claimed again, which makes delivery at-least-once.
+    nothing to claim and does nothing. The claim is dated now, when it is made (never the
+    start of the caller's run: a long run would otherwise hand out claims that look expired
+    at once). A claim older than the sending lease is taken to be a dead worker's and may be
+    claimed again, which makes delivery at-least-once; the e-mail then goes out with the same
+    Message-ID, and at most ``DSAR_EMAIL_MAX_ATTEMPTS`` times in all.
 
     ``requeue``: on a temporary failure the caller (the Celery task) retries itself; without
     it (``send_reminders``) the next sweep picks the row up at its new planned time.
+    ``connection``: an e-mail backend shared by a batch (:func:`email_deliver_batch`).
+    ``accepted_message_id``: the SMTP server accepted the e-mail with this Message-ID but the
+    database could not record it (:class:`SentNotRecorded`): record it, send nothing.
+
+    Raises :class:`SentNotRecorded`, or the database's error when it is unreachable before
+    anything was sent.
     """
-    now = now or timezone.now()
+    if accepted_message_id:
+        return _record_accepted(email_id, accepted_message_id)
+    claimed_at = timezone.now()
     claimed = OutboundEmail.objects.filter(
-        Q(state=State.PENDING) | Q(state=State.SENDING, claimed_at__lte=now - sending_lease()),
+        Q(state=State.PENDING)
+        | Q(state=State.SENDING, claimed_at__lte=claimed_at - sending_lease()),
         pk=email_id,
-    ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(
+        state=State.SENDING,
+        claimed_at=claimed_at,
+        attempts=F("attempts") + 1,
+        # Kept from the first claim on: every attempt sends the same message.
+        message_id=Coalesce(NullIf(F("message_id"), Value("")), Value(_new_message_id())),
+    )
     if not claimed:
         return DeliveryResult(email_id, "skipped")
 
@@ -81,28 +125,41 @@ def email_deliver(
     if email is None:  # deleted meanwhile (e.g. with an unconfirmed request)
         return DeliveryResult(email_id, "skipped")
     result = DeliveryResult(email_id, "", kind=email.kind, reference=_reference(email))
-    if not _still_applies(email, now):
+    if not _still_applies(email):
         OutboundEmail.objects.filter(pk=email_id, state=State.SENDING).update(
             state=State.CANCELLED, claimed_at=None
         )
         logger.info("email %s (%s) cancelled: no longer applies", email_id, email.kind)
         result.outcome = "cancelled"
         return result
+    if email.attempts > settings.DSAR_EMAIL_MAX_ATTEMPTS:
+        # Only a claim taken over from a worker that never finished gets here: each such
+        # attempt may have reached the recipient, so they stop at the same bound.
+        result.error_code = "AttemptsExhausted"
+        return _fail(
+            email,
+            result,
+            f"Given up after {email.attempts - 1} attempt(s); the last one may have been "
+            f"delivered (Message-ID {email.message_id}).",
+        )
 
     try:
         message, stored_subject, stored_body = _build_message(email)
     except Exception as exc:  # noqa: BLE001 - a template or provider bug; kept on the row
         logger.exception("email %s (%s): could not render", email_id, email.kind)
         result.error_code = _error_code(exc)
-        return _fail(email, result, f"Could not build the e-mail: {_describe(exc)}", now)
+        return _fail(email, result, f"Could not build the e-mail: {_describe(exc)}")
 
     try:
-        if not message.send():
+        if not _send(message, connection):
             raise ValueError("No recipient address")
     except Exception as exc:  # noqa: BLE001 - classified below
+        if connection is not None:
+            _close_quietly(connection)  # the next e-mail of the batch opens a fresh one
         error = _describe(exc)
         if _is_temporary(exc) and email.attempts < settings.DSAR_EMAIL_MAX_ATTEMPTS:
             delay = retry_delay(email.attempts)
+            now = timezone.now()
             OutboundEmail.objects.filter(pk=email_id, state=State.SENDING).update(
                 state=State.PENDING,
                 planned_at=now + datetime.timedelta(seconds=delay),
@@ -122,11 +179,89 @@ def email_deliver(
             result.error_code = _error_code(exc)
             return result
         result.error_code = _error_code(exc)
-        return _fail(email, result, error, now)
+        return _fail(email, result, error)
 
-    _mark_sent(email, stored_subject, stored_body)
+    try:
+        _mark_sent(email, stored_subject, stored_body)
+    except DATABASE_GONE as exc:
+        logger.error("email %s (%s) sent, but not recorded: the database is unreachable",
+                     email_id, email.kind)  # fmt: skip
+        raise SentNotRecorded(email_id, email.message_id) from exc
     logger.info("email %s (%s) sent", email_id, email.kind)
     result.outcome = "sent"
+    _after_final(email, sent=True)
+    return result
+
+
+def email_deliver_batch(
+    *,
+    email_ids: Iterable[int],
+    requeue: bool = True,
+    accepted: Iterable[tuple[int, str]] = (),
+) -> list[DeliveryResult]:
+    """:func:`email_deliver` for each row, over one SMTP connection opened for the first
+    e-mail that is sent and closed at the end (Django would open one per message). Each row
+    is still claimed, classified and recorded on its own; a failed message closes the
+    connection and the next one opens a new connection.
+
+    ``accepted``: (id, Message-ID) pairs accepted by the SMTP server in an earlier try but
+    not recorded (:class:`SentNotRecorded`)."""
+    accepted_ids = dict(accepted)
+    connection = get_connection()
+    results = []
+    try:
+        for email_id in email_ids:
+            results.append(
+                email_deliver(
+                    email_id=email_id,
+                    requeue=requeue,
+                    connection=connection,
+                    accepted_message_id=accepted_ids.get(email_id, ""),
+                )
+            )
+    finally:
+        _close_quietly(connection)
+    return results
+
+
+def _new_message_id() -> str:
+    # As Django makes it (the cached host name), but chosen before the SMTP conversation so
+    # that the row knows which message a lost attempt sent.
+    return make_msgid(domain=DNS_NAME)
+
+
+def _send(message: EmailMultiAlternatives, connection) -> int:
+    if connection is None:
+        return message.send()
+    connection.open()  # nothing to do when it is open; Django closes only what it opened
+    return connection.send_messages([message])
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception as exc:  # noqa: BLE001 - a broken connection is dropped either way
+        logger.info("SMTP connection not closed cleanly (%s)", type(exc).__name__)
+
+
+def _record_accepted(email_id: int, message_id: str) -> DeliveryResult:
+    """Record an e-mail the SMTP server accepted in an earlier try (see
+    :class:`SentNotRecorded`), if the row is still that attempt's."""
+    email = (
+        OutboundEmail.objects.select_related("case", "recipient_user")
+        .filter(pk=email_id, state=State.SENDING, message_id=message_id)
+        .first()
+    )
+    if email is None:
+        return DeliveryResult(email_id, "skipped")
+    result = DeliveryResult(email_id, "sent", kind=email.kind, reference=_reference(email))
+    try:
+        _message, stored_subject, stored_body = _build_message(email)
+    except Exception:  # noqa: BLE001 - it rendered a moment ago; keep what we know
+        logger.exception("email %s (%s): could not render again", email_id, email.kind)
+        stored_subject, stored_body = "", ""
+    _mark_sent(email, stored_subject, stored_body)
+    logger.info("email %s (%s) sent (recorded late)", email_id, email.kind)
     _after_final(email, sent=True)
     return result
 
@@ -157,7 +292,8 @@ def _mark_sent(email: OutboundEmail, subject: str, body: str) -> None:
             )
 
 
-def _fail(email: OutboundEmail, result: DeliveryResult, error: str, now) -> DeliveryResult:
+def _fail(email: OutboundEmail, result: DeliveryResult, error: str) -> DeliveryResult:
+    now = timezone.now()
     with transaction.atomic():
         updated = OutboundEmail.objects.filter(pk=email.pk, state=State.SENDING).update(
             state=State.FAILED, last_error=error, claimed_at=None
@@ -196,7 +332,7 @@ def _after_final(email: OutboundEmail, *, sent: bool) -> None:
         logger.warning("email %s: follow-up not recorded (%s)", email.pk, exc.code)
 
 
-def _still_applies(email: OutboundEmail, now) -> bool:
+def _still_applies(email: OutboundEmail) -> bool:
     """Staff reminders about a case that has since been closed, or whose due date moved, are
     not sent; e-mails to the subject always are."""
     case = email.case
@@ -232,6 +368,8 @@ def _build_message(email: OutboundEmail) -> tuple[EmailMultiAlternatives, str, s
             email, dict.fromkeys(secret_links, rendering.LINK_PLACEHOLDER)
         )
     headers = {"Auto-Submitted": "auto-generated"}
+    if email.message_id:
+        headers["Message-ID"] = email.message_id
     if reference := _reference(email):
         headers["X-DSAR-Reference"] = reference
     message = EmailMultiAlternatives(

@@ -108,6 +108,10 @@ class OutboundEmail(models.Model):
     # When a worker claimed the row (state "sending"); a claim older than the lease is
     # taken to be a dead worker's, and the row is delivered again (at-least-once).
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # Chosen at the first claim, before the SMTP conversation, and sent with every attempt:
+    # a claim taken over from a worker that never recorded its result sends the same message
+    # again (docs/notifications.md, "The delivery guarantee").
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, default="")
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # What was sent, with secret links replaced by "[link]".
     subject = models.CharField(_("subject"), max_length=255, blank=True)

@@ -22,7 +22,7 @@ from cases import clock, deadlines
 from cases.models import Case
 
 from . import policy
-from .delivery import DeliveryResult, email_deliver, sending_lease
+from .delivery import DeliveryResult, email_deliver_batch, sending_lease
 from .models import Kind, OutboundEmail, State
 from .planning import digest_time, send_task
 
@@ -60,10 +60,11 @@ def reminder_sweep(*, now=None, deliver: bool = False) -> SweepReport:
         report.due = requeue_due(now=now)
         return report
     # Synchronously (send_reminders): everything due now, even what a worker was given
-    # already; the claim makes sure each e-mail is still sent once.
+    # already; the claim makes sure each e-mail is still sent once. Each claim is dated when
+    # it is made, not at ``now``: a run longer than the sending lease would otherwise hand
+    # out claims that look like a dead worker's to the workers delivering the same rows.
     report.due = due_for_delivery(now=now, include_recently_enqueued=True)
-    for email_id in report.due:
-        report.delivered.append(email_deliver(email_id=email_id, now=now, requeue=False))
+    report.delivered = email_deliver_batch(email_ids=report.due, requeue=False)
     return report
 
 

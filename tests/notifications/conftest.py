@@ -70,9 +70,16 @@ class SMTPHandler:
     first; ``reject_with`` answers every RCPT with it (e.g. a 5xx)."""
 
     messages: list[Received] = field(default_factory=list)
+    connections: int = 0  # SMTP sessions opened by clients (smtplib greets once in each)
     temporary_failures: int = 0
     reject_with: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.lock:
+            self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -113,6 +120,11 @@ class SMTPServer:
     def messages(self) -> list[Received]:
         with self.handler.lock:
             return list(self.handler.messages)
+
+    @property
+    def connections(self) -> int:
+        with self.handler.lock:
+            return self.handler.connections
 
     def to(self, address: str) -> list[Received]:
         return [m for m in self.messages if address in m.rcpt_tos]

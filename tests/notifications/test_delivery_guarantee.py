@@ -11,6 +11,7 @@ import sys
 import threading
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
@@ -72,15 +73,20 @@ def test_a_worker_dying_after_the_smtp_server_accepted_causes_one_duplicate(
     # Within the lease nobody touches it; after the lease the sweep delivers it again.
     lease = datetime.timedelta(seconds=django_settings.DSAR_EMAIL_SENDING_LEASE_SECONDS)
     soon = timezone.now() + lease / 2
-    assert sweep.reminder_sweep(now=soon, deliver=True).due == []
+    with time_machine.travel(soon, tick=False):
+        assert sweep.reminder_sweep(deliver=True).due == []
     later = timezone.now() + lease + datetime.timedelta(seconds=1)
-    report = sweep.reminder_sweep(now=later, deliver=True)
+    with time_machine.travel(later, tick=False):
+        report = sweep.reminder_sweep(deliver=True)
 
     assert [r.outcome for r in report.delivered] == ["sent"]
-    assert len(smtp_server.messages) == 2  # the one duplicate
+    assert len(smtp_server.messages) == 2  # the one duplicate, under the same Message-ID
+    first, second = smtp_server.messages
     email.refresh_from_db()
+    assert first.message["Message-ID"] == second.message["Message-ID"] == email.message_id
     assert (email.state, email.attempts) == (State.SENT, 2)
-    assert sweep.reminder_sweep(now=later, deliver=True).due == []
+    with time_machine.travel(later, tick=False):
+        assert sweep.reminder_sweep(deliver=True).due == []
 
 
 def _database_url() -> str:
