@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -166,7 +167,10 @@ def start(request):
         ("submit_email", form.cleaned_data["email"].lower()),
     ):
         return _too_many(request, "public/start.html", context)
-    case = submit_web_request(fields=form.case_fields())
+    try:
+        case = submit_web_request(fields=form.case_fields())
+    except (OperationalError, InterfaceError):
+        return _database_unreachable(request, form, context)
     logger.info("Web request (case id %s) stored; waiting for the e-mail confirmation", case.pk)
     response = redirect("public:sent")
     # The next page repeats the address so that a typing error shows. A signed cookie for
@@ -181,6 +185,24 @@ def start(request):
         httponly=True,
         samesite="Lax",
     )
+    return response
+
+
+def _database_unreachable(request, form: RequestForm, context: dict):
+    """The request could not be stored (the database is restarting or unreachable): the
+    form again, as filled in, with a 503 and a request to try again shortly. Nothing was
+    stored or sent, so sending the same form again is safe."""
+    logger.error("Web request not stored: the database is unreachable")
+    form.add_error(
+        None,
+        _(
+            "We could not store your request just now because of a fault on our side. "
+            "Nothing has been sent. What you filled in is still here: please send it again "
+            "in a few minutes."
+        ),
+    )
+    response = _render(request, "public/start.html", context, status=503)
+    response["Retry-After"] = "60"
     return response
 
 
