@@ -40,6 +40,7 @@ from time import monotonic
 
 from kombu.exceptions import ChannelError
 from kombu.transport import filesystem, virtual
+from kombu.transport import redis as redis_transport
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
@@ -157,3 +158,43 @@ class Transport(filesystem.Transport):
     Channel = Channel
     # As in kombu's: the exchange and queue declarations are per process; the files are shared.
     global_state = virtual.BrokerState()
+
+
+# --- Redis ----------------------------------------------------------------------------------
+# kombu's Redis transport with one guard. When the worker reconnects after Redis went away,
+# Celery collects the old connection, which drops its transport's link to the connection
+# (``Connection._do_close_transport``: ``transport.client = None``) and its Redis pools. A
+# channel of that connection closed afterwards puts its unacknowledged messages back
+# (``QoS.restore_unacked``), which needs a new pool, which reads the host from the dropped
+# link: ``AttributeError: 'NoneType' object has no attribute 'hostname'`` in ``_connparams``,
+# an "unrecoverable error" that ends the worker (the same path as celery/kombu#582 and #970).
+# Whether the channel closes before or after the collect is a race, hence "1 outage in 9".
+#
+# Nothing is lost by not restoring there: kombu keeps every unacknowledged message in Redis
+# (the ``unacked`` hash) and a live worker restores it after the visibility timeout
+# (``restore_visible``), and the outbox sweep re-enqueues pending e-mails anyway
+# (docs/notifications.md). So a channel whose connection is gone skips the restore.
+
+
+class RedisQoS(redis_transport.QoS):
+    def restore_unacked(self, client=None):
+        if client is None and getattr(self.channel.connection, "client", None) is None:
+            logger.warning(
+                "Broker connection already closed: %d unacknowledged message(s) stay in "
+                "Redis and are restored after the visibility timeout.",
+                len(self._delivered),
+            )
+            self._delivered.clear()
+            return
+        super().restore_unacked(client)
+
+
+class RedisChannel(redis_transport.Channel):
+    QoS = RedisQoS
+
+
+class RedisTransport(redis_transport.Transport):
+    """kombu's Redis transport, whose channels do not fail when closed after their connection
+    (see above). Selected by ``CELERY_BROKER_TRANSPORT`` (``dsar.broker:RedisTransport``)."""
+
+    Channel = RedisChannel

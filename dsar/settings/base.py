@@ -347,8 +347,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 _embedded_broker = CELERY_BROKER_URL.startswith("filesystem://")
 _broker_dir = VAR_DIR / "broker"
-# The transport class; None lets the URL's scheme choose (redis://).
-CELERY_BROKER_TRANSPORT = "dsar.broker:Transport" if _embedded_broker else None
+# The transport class (dsar/broker.py): the embedded one, or kombu's Redis transport with a
+# guard against a worker crash after a Redis outage. None lets the URL's scheme choose.
+CELERY_BROKER_TRANSPORT = (
+    "dsar.broker:Transport"
+    if _embedded_broker
+    else "dsar.broker:RedisTransport"
+    if CELERY_BROKER_URL.startswith("redis://")
+    else None
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -362,6 +369,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     # countdowns stay far below it (DSAR_EMAIL_RETRY_MAX_SECONDS).
     else {"visibility_timeout": 3600}
 )
+# Time limits of every task: at the soft limit the task gets SoftTimeLimitExceeded (an e-mail
+# being sent stays claimed, and the sweep hands it out again after
+# DSAR_EMAIL_SENDING_LEASE_SECONDS); at the hard limit the pool process running it is
+# replaced. A batch of deliveries (50 e-mails, each bounded by EMAIL_TIMEOUT) and a letter fit
+# well within the defaults; both stay far below the Redis visibility timeout.
+DSAR_TASK_SOFT_TIME_LIMIT_SECONDS = env.int("DSAR_TASK_SOFT_TIME_LIMIT_SECONDS", default=540)
+DSAR_TASK_TIME_LIMIT_SECONDS = env.int("DSAR_TASK_TIME_LIMIT_SECONDS", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = DSAR_TASK_SOFT_TIME_LIMIT_SECONDS
+CELERY_TASK_TIME_LIMIT = DSAR_TASK_TIME_LIMIT_SECONDS
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
