@@ -2,7 +2,9 @@
 # Runs the app for development: sets everything up, migrates, seeds demo data, creates a demo
 # officer (prints its login), then runs the web server, a Celery worker and Celery beat.
 # With no DATABASE_URL/REDIS_URL set, this is SQLite, a filesystem Celery broker and e-mail
-# written as files, all under var/. Ctrl-C, or any one of the three dying, stops all three.
+# written as files, all under var/. A child that ends is started again after a short pause
+# (1 s, doubling up to 30 s while it keeps failing at once), with its name and exit status in
+# the output. Ctrl-C stops all three.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,16 +33,23 @@ bash scripts/setup.sh
 # Each child runs in its own process group (job control on), so that the terminal's Ctrl-C
 # reaches only this script, which then stops them in order, and so that whatever a child
 # started (runserver's autoreloader child, Celery's pool processes) can be found and forced.
-set -m
-
+names=(web worker beat)
 pids=()
-names=()
+run_child() {
+    case $1 in
+        web) exec "$PY" manage.py runserver "127.0.0.1:${PORT}" ;;
+        worker) exec .venv/bin/celery -A dsar worker --loglevel=INFO --concurrency=2 ;;
+        beat) exec .venv/bin/celery -A dsar beat --loglevel=INFO ;;
+    esac
+}
+started_at=()
 start() {
-    local name=$1
-    shift
-    "$@" </dev/null &
-    pids+=("$!")
-    names+=("$name")
+    local i=$1
+    set -m # its own process group: see above
+    run_child "${names[$i]}" </dev/null &
+    pids[i]=$!
+    set +m # the groups stay; this only stops bash printing "Terminated" job notices
+    started_at[i]=$SECONDS
 }
 
 stopped=0
@@ -82,23 +91,30 @@ trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 trap stop_all EXIT
 
-start web "$PY" manage.py runserver "127.0.0.1:${PORT}"
-start worker .venv/bin/celery -A dsar worker --loglevel=INFO --concurrency=2
-start beat .venv/bin/celery -A dsar beat --loglevel=INFO
-set +m # the groups stay; this only stops bash printing "Terminated" job notices
+for i in "${!names[@]}"; do
+    start "$i"
+done
 
 echo "run-dev: web server, worker and beat started; app at $URL — $MAIL — Ctrl-C stops all."
 
-# Wait for the first child to end; then stop the others and exit with its status.
-status=0
-wait -n -p ended "${pids[@]}" || status=$?
-for i in "${!pids[@]}"; do
-    if [[ "${pids[$i]}" == "${ended:-}" ]]; then
-        echo "run-dev: ${names[$i]} (pid $ended) exited with status $status; stopping the others."
-    fi
+# None of them is meant to end by itself: start again whichever ends, after a pause that
+# doubles (up to 30 s) while it keeps ending within a minute of its start.
+delays=(1 1 1)
+while true; do
+    status=0
+    wait -n -p ended "${pids[@]}" || status=$?
+    for i in "${!pids[@]}"; do
+        [[ "${pids[$i]}" == "${ended:-}" ]] || continue
+        if ((SECONDS - started_at[i] > 60)); then
+            delays[i]=1
+        fi
+        echo "run-dev: ${names[$i]} (pid $ended) exited with status $status;" \
+            "starting it again in ${delays[$i]} s."
+        # In the background, so that a Ctrl-C during the pause is handled at once.
+        sleep "${delays[$i]}" &
+        wait "$!"
+        start "$i"
+        echo "run-dev: ${names[$i]} started again (pid ${pids[$i]})."
+        delays[i]=$((delays[i] * 2 > 30 ? 30 : delays[i] * 2))
+    done
 done
-stop_all
-if ((status == 0)); then
-    status=1 # none of them is meant to end by itself
-fi
-exit "$status"
