@@ -57,6 +57,9 @@ stop_all() {
     ((stopped)) && return 0
     stopped=1
     local pid i
+    if [[ -n "${pause:-}" ]]; then
+        kill "$pause" 2>/dev/null || true # a restart's pause: nothing to wait for
+    fi
     # TERM to each main process only: Celery's worker then does a warm shutdown (finishes
     # running tasks, stops its pool itself); runserver's reloader stops its child.
     for pid in "${pids[@]}"; do
@@ -112,7 +115,9 @@ while true; do
             "starting it again in ${delays[$i]} s."
         # In the background, so that a Ctrl-C during the pause is handled at once.
         sleep "${delays[$i]}" &
-        wait "$!"
+        pause=$!
+        wait "$pause"
+        pause=
         start "$i"
         echo "run-dev: ${names[$i]} started again (pid ${pids[$i]})."
         delays[i]=$((delays[i] * 2 > 30 ? 30 : delays[i] * 2))
