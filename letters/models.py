@@ -270,3 +270,61 @@ class Letter(AppendOnlyModel):
     @property
     def absolute_path(self) -> Path:
         return Path(settings.PRIVATE_FILES_ROOT) / self.file_path
+
+
+class LetterRequestState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be generated")
+    DONE = "done", _("Generated")
+    FAILED = "failed", _("Not generated")
+
+
+class LetterRequest(models.Model):
+    """A letter an officer asked to be generated in the background (the case list's batch
+    action): the durable record of that work. The Celery message only says "now"; the sweep
+    (``letters.sweep``) hands a row whose message seems lost to Celery again, so a broker
+    that is down when the officer asks delays the letter rather than losing it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("request"), on_delete=models.CASCADE, related_name="+"
+    )
+    letter_type = models.CharField(_("letter"), max_length=30, choices=LetterType.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    # The letter's idempotency key: a request generated twice makes one letter.
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=LetterRequestState.choices,
+        default=LetterRequestState.PENDING,
+    )
+    # When a message was last handed to the broker; the sweep re-enqueues pending rows whose
+    # message is older than letters.services.REQUEUE_AFTER.
+    enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+    letter = models.ForeignKey(
+        Letter, verbose_name=_("letter"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why it was not generated (LetterError's code), for the officer and the log.
+    error_code = models.CharField(_("error"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("letter to generate")
+        verbose_name_plural = _("letters to generate")
+        indexes = [
+            # The sweep: WHERE state = 'pending' AND (enqueued_at IS NULL OR enqueued_at <= …)
+            models.Index(
+                fields=("enqueued_at",),
+                name="letterrequest_pending_idx",
+                condition=Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_letter_type_display()} ({self.get_state_display()})"

@@ -12,11 +12,12 @@ import datetime
 import hashlib
 import logging
 import os
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,13 +25,19 @@ from cases.audit import Actor, record_event
 from cases.clock import local_date
 from cases.models import Case, EventKind, Status
 from cases.services import CaseActionError, case_record_extension_notice
-from notifications.planning import closure_notice_key, email_plan, exists
+from notifications.planning import closure_notice_key, email_plan, exists, send_task
 
 from . import catalogue
-from .models import Letter, LetterType, OrganisationProfile
+from .models import Letter, LetterRequest, LetterRequestState, LetterType, OrganisationProfile
 
 logger = logging.getLogger(__name__)
 
+GENERATE_LETTER = "letters.generate_letter"  # the Celery task of letters.tasks, by name
+# A pending letter request whose message was handed to the broker this long ago is handed
+# out again by the sweep (the message was lost, e.g. Redis was down, or the worker died).
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
+# Letter requests per sweep at most; the rest wait for the next one.
+SWEEP_BATCH = 500
 PDF_MIMETYPE = "application/pdf"
 EMAIL_KIND = "letter"
 CLOSURE_KIND = "closure_notice"
@@ -394,3 +401,98 @@ def letter_record_download(*, letter_id: int, now=None) -> None:
                 changes={"letter": letter.pk, "action": "downloaded"},
                 message=f"{letter.get_letter_type_display()}, v{letter.version}",
             )
+
+
+# --- Letters generated in the background (the case list's batch action) ----------------------
+
+
+def letter_request_generation(
+    *, case_id: int, letter_type: str, language: str, actor: Actor, now=None
+) -> LetterRequest:
+    """Ask for a letter to be generated in the background: a durable row first, its Celery
+    message after commit. A broker that is down loses nothing: the sweep
+    (:func:`letter_requests_requeue`) finds the pending row again."""
+    now = now or timezone.now()
+    request = LetterRequest.objects.create(
+        case_id=case_id,
+        letter_type=letter_type,
+        language=language,
+        requested_by=actor.user,
+        requested_at=now,
+        idempotency_key=uuid.uuid4().hex,
+        enqueued_at=now,
+    )
+    transaction.on_commit(lambda: _enqueue_generation(request.pk))
+    return request
+
+
+def _enqueue_generation(request_id: int) -> bool:
+    try:
+        send_task(GENERATE_LETTER, (), kwargs={"request_id": request_id})
+    except Exception as exc:  # noqa: BLE001 - any broker failure; the row keeps the work
+        logger.warning(
+            "letter request %s: could not enqueue (%s); the sweep will retry",
+            request_id,
+            type(exc).__name__,
+        )
+        LetterRequest.objects.filter(pk=request_id, state=LetterRequestState.PENDING).update(
+            enqueued_at=None
+        )
+        return False
+    return True
+
+
+def letter_request_fulfil(*, request_id: int) -> Letter | None:
+    """Generate the letter of a pending request, once: a second call (a message delivered
+    twice, a sweep's copy) returns the letter the first made, through its idempotency key."""
+    request = LetterRequest.objects.select_related("requested_by").filter(pk=request_id).first()
+    if request is None or request.state == LetterRequestState.FAILED:
+        return None
+    if request.state == LetterRequestState.DONE:
+        return request.letter
+    user = request.requested_by
+    try:
+        letter = letter_generate(
+            case_id=request.case_id,
+            letter_type=request.letter_type,
+            language=request.language,
+            fields={},
+            actor=Actor.staff(user) if user else Actor.system(),
+            idempotency_key=request.idempotency_key,
+        )
+    except LetterError as exc:
+        # Not worth retrying: the case changed since the officer asked (e.g. it was closed).
+        LetterRequest.objects.filter(pk=request.pk, state=LetterRequestState.PENDING).update(
+            state=LetterRequestState.FAILED, error_code=exc.code
+        )
+        logger.warning(
+            "letter request %s (%s, case %s) not generated (%s)",
+            request.pk,
+            request.letter_type,
+            request.case_id,
+            exc.code,
+        )
+        return None
+    LetterRequest.objects.filter(pk=request.pk).update(state=LetterRequestState.DONE, letter=letter)
+    return letter
+
+
+def letter_requests_requeue(*, now=None) -> list[int]:
+    """Hand every pending letter request whose message seems lost (never enqueued, or
+    enqueued more than ``REQUEUE_AFTER`` ago) to Celery again; stops at the first broker
+    failure, leaving the rest for the next sweep. Returns the ids enqueued."""
+    now = now or timezone.now()
+    ids = list(
+        LetterRequest.objects.filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - REQUEUE_AFTER),
+            state=LetterRequestState.PENDING,
+        )
+        .order_by("requested_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    LetterRequest.objects.filter(pk__in=ids).update(enqueued_at=now)
+    for n, request_id in enumerate(ids):
+        if not _enqueue_generation(request_id):
+            LetterRequest.objects.filter(pk__in=ids[n + 1 :]).update(enqueued_at=None)
+            return ids[:n]
+    return ids

@@ -7,14 +7,12 @@ there, which changes the case through ``cases.services`` and plans what follows.
 """
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -33,7 +31,6 @@ from cases.services import CaseActionError
 from casework import actions
 from casework.actions import OFFICER_ACTIONS, OfficerAction
 from letters import services as letter_services
-from letters import tasks as letter_tasks
 from letters.forms import SUBJECT_LANGUAGE, BatchLetterForm
 
 from .forms import ACTION_FORMS, CaseAdminForm
@@ -160,14 +157,10 @@ def enqueue_letter(*, case_id: int, actor: Actor, letter_type: str, language: st
         )
     except letter_services.LetterError as exc:
         raise CaseActionError(f"{case.reference}: {exc.message}", code=exc.code) from exc
-    kwargs = {
-        "case_id": case_id,
-        "letter_type": letter_type,
-        "language": language,
-        "user_id": actor.user.pk,
-        "idempotency_key": uuid.uuid4().hex,
-    }
-    transaction.on_commit(lambda: letter_tasks.generate_letter.delay(**kwargs))
+    # A row first, the Celery message after commit: the sweep re-finds a lost one.
+    letter_services.letter_request_generation(
+        case_id=case_id, letter_type=letter_type, language=language, actor=actor
+    )
 
 
 # A list action only: on the case page the letters panel does this, with a preview.

@@ -85,7 +85,7 @@ def world(settings, tmp_path, monkeypatch):
         )
         status_token_create(old, now=received)
         for pk in OutboundEmail.objects.filter(case=old).values_list("pk", flat=True):
-            email_deliver(email_id=pk, now=received, requeue=False)
+            email_deliver(email_id=pk, requeue=False)
         services.case_close(
             **steps,
             outcome="partly_granted",

@@ -133,3 +133,36 @@ def test_a_claim_whose_outcome_is_unknown_is_not_sent_past_the_last_attempt(smtp
     assert email.state == State.FAILED
     assert "<1.2.3@dsar.example>" in email.last_error
     assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "notifications.deliver_email",
+        "notifications.deliver_emails",
+        "notifications.sweep",
+        "letters.generate_letter",
+        "letters.sweep",
+        "casework.purge_expired",
+    ],
+)
+def test_every_task_retries_when_the_database_is_away(name):
+    import casework.tasks  # noqa: F401 - registers the tasks
+    import letters.tasks  # noqa: F401
+    from dsar.celery import app
+
+    task = app.tasks[name]
+
+    assert OperationalError in task.autoretry_for
+    assert task.retry_backoff and task.retry_backoff_max <= 300  # far below the visibility
+    assert task.max_retries is None or task.max_retries >= 3
+
+
+@pytest.mark.django_db(transaction=True)  # a refused statement must not end a test's atomic
+def test_the_daily_purge_is_retried_when_the_database_is_away():
+    from casework.tasks import purge_expired
+
+    with connection.execute_wrapper(Unreachable(1)):
+        result = purge_expired.apply()
+
+    assert result.successful()
