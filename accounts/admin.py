@@ -1,11 +1,18 @@
-"""The security log in the admin: read-only, for the DPO and the auditor."""
+"""The security log in the admin: read-only, for the DPO and the auditor. API tokens: issued
+(shown once) and revoked by an administrator."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.shortcuts import render
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from cases.admin_mixins import ReadOnlyAdmin
 
-from .models import SecurityEvent
+from .api_tokens import api_token_issue, api_token_revoke
+from .models import ApiToken, SecurityEvent
 
 
 @admin.register(SecurityEvent)
@@ -27,3 +34,71 @@ class SecurityEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         return format_html_join(
             "\n", "<div><strong>{}</strong>: {}</div>", sorted(event.details.items())
         )
+
+
+# knox registers its own admin for AuthToken, which shows every digest and sends a new token
+# through the messages framework; the tokens are managed here instead.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ("user",)
+        labels = {"user": _("Acts as")}
+        help_texts = {
+            "user": _(
+                "The token acts as this staff user, with exactly that user's permissions. "
+                "Give an integration an account of its own."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True, is_staff=True)
+        self.fields["user"].queryset = users.order_by("username")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Add: issue a token and show it once. Delete: revoke. Nothing else can be changed."""
+
+    list_display = ("token_key", "user", "created", "expiry")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "token_key")
+    ordering = ("-created",)
+    fields = ("token_key", "user", "created", "expiry")
+    readonly_fields = fields
+    form = ApiTokenAddForm
+
+    def get_fields(self, request, obj=None):
+        return ("user",) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        row, token = api_token_issue(user=obj.user, actor=request.user)
+        obj.digest, obj.token_key = row.digest, row.token_key
+        obj.created, obj.expiry = row.created, row.expiry
+        obj.issued_token = token
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("API token issued"),
+            "opts": self.opts,
+            "token": obj.issued_token,
+            "row": obj,
+        }
+        return render(request, "accounts/api_token_issued.html", context)
+
+    def delete_model(self, request, obj):
+        api_token_revoke(tokens=[obj], actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        api_token_revoke(tokens=queryset.select_related("user"), actor=request.user)

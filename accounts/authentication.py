@@ -1,5 +1,6 @@
-"""The API's authentication classes: DRF's token and session authentication, refusing staff
-accounts that have not passed the second factor.
+"""The API's authentication classes: tokens (django-rest-knox: only a digest of each token is
+stored, and every token expires) and DRF's session authentication, refusing staff accounts
+that have not passed the second factor.
 
 - A token acts for its user without a code per request, so a staff user's token works only
   while that user has a confirmed two-factor device: a staff account that never set up
@@ -10,10 +11,17 @@ accounts that have not passed the second factor.
 Both answer 403 with the code ``two_factor_required`` in the API's error format.
 """
 
+from hmac import compare_digest
+
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
+from knox.settings import CONSTANTS
 from rest_framework import authentication, exceptions
 
 from . import two_factor
@@ -31,25 +39,36 @@ def _confirmed(model):
     return Exists(model.objects.filter(user=OuterRef("user"), confirmed=True))
 
 
-class TwoFactorTokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication (same messages), with the second-factor check in the same
-    query as the token: no extra query per API request."""
+class TwoFactorTokenAuthentication(TokenAuthentication):
+    """knox's token authentication (``Authorization: Token <token>``, the same header as
+    before), with the second-factor check in the same query as the token: no extra query
+    per API request. An expired token is deleted when it is next presented and refused with
+    its own message, so that an integrator knows to ask for a new one."""
 
-    def authenticate_credentials(self, key):
-        model = self.get_model()
+    def authenticate_credentials(self, token: bytes):
         try:
-            token = (
-                model.objects.select_related("user")
-                .annotate(has_second_factor=_confirmed(TOTPDevice) | _confirmed(StaticDevice))
-                .get(key=key)
-            )
-        except model.DoesNotExist:
+            token = token.decode()
+        except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        if not token.user.is_active:
+        digest = hash_token(token)
+        candidates = (
+            AuthToken.objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user")
+            .annotate(has_second_factor=_confirmed(TOTPDevice) | _confirmed(StaticDevice))
+        )
+        auth_token = next((c for c in candidates if compare_digest(c.digest, digest)), None)
+        if auth_token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if auth_token.expiry is not None and auth_token.expiry <= timezone.now():
+            auth_token.delete()
+            raise exceptions.AuthenticationFailed(
+                _("This token has expired. Ask an administrator for a new one.")
+            )
+        if not auth_token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        if two_factor.needs_two_factor(token.user) and not token.has_second_factor:
+        if two_factor.needs_two_factor(auth_token.user) and not auth_token.has_second_factor:
             raise TwoFactorRequired()
-        return token.user, token
+        return auth_token.user, auth_token
 
 
 class TwoFactorSessionAuthentication(authentication.SessionAuthentication):

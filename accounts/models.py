@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from cases.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
@@ -18,6 +19,8 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor login set up")
     TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor login reset")
     BACKUP_CODES_RENEWED = "backup_codes_renewed", _("Backup codes renewed")
+    API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     RETENTION_PURGE = "retention_purge", _("Retention purge")
     CASE_EXPORTED = "case_exported", _("Request exported")
 
@@ -73,3 +76,15 @@ class SecurityEvent(AppendOnlyModel):
     @property
     def actor_display(self) -> str:
         return self.actor_label or str(_("System"))
+
+
+class ApiToken(AuthToken):
+    """An API token as the admin shows it (django-rest-knox's ``AuthToken``): the user it acts
+    as, when it was issued and when it expires, and the first characters of the token to
+    recognise it by. The token itself is shown once, when it is issued; the database keeps
+    only its digest."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

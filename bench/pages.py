@@ -90,11 +90,11 @@ def admin_client(username: str, permissions: tuple[str, ...] = (), language: str
 
 
 def api_client(username: str, language: str = "en"):
-    from rest_framework.authtoken.models import Token
+    from accounts.api_tokens import api_token_issue
 
     user, _device = _staff(username)
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"authorization": f"Token {token.key}", "accept-language": language})
+    _row, token = api_token_issue(user=user)
+    return Client(headers={"authorization": f"Token {token}", "accept-language": language})
 
 
 def _read(response) -> int:

@@ -105,9 +105,10 @@ def logins_count_as_two_factor(request, monkeypatch):
       client passes none).
     - A password login through the admin's login form (e.g. a browser test against
       ``live_server``) is marked verified too, through the ``user_logged_in`` signal.
-    - An API token made for a staff user (``Token.objects.create`` / ``get_or_create``) comes
-      with a confirmed TOTP device for that user, so that the token is accepted: the API
-      refuses staff tokens of accounts without a second factor.
+    - An API token made for a staff user (``knox.models.AuthToken``, e.g. by
+      ``accounts.api_tokens.api_token_issue``) comes with a confirmed TOTP device for that
+      user, so that the token is accepted: the API refuses staff tokens of accounts without
+      a second factor.
 
     Tests of the second step itself opt out with ``@pytest.mark.no_auto_2fa`` and go through
     the real flow: password login, then a code computed from the device's key.
@@ -118,7 +119,7 @@ def logins_count_as_two_factor(request, monkeypatch):
     from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import post_save
     from django.test import RequestFactory
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     original_force_login = Client.force_login
     original_login = Client.login
@@ -146,7 +147,7 @@ def logins_count_as_two_factor(request, monkeypatch):
     monkeypatch.setattr(Client, "login", login)
     uid = "tests-logins-count-as-two-factor"
     user_logged_in.connect(on_login, dispatch_uid=uid)
-    post_save.connect(on_token, sender=Token, dispatch_uid=uid)
+    post_save.connect(on_token, sender=AuthToken, dispatch_uid=uid)
     yield
     user_logged_in.disconnect(dispatch_uid=uid)
-    post_save.disconnect(sender=Token, dispatch_uid=uid)
+    post_save.disconnect(sender=AuthToken, dispatch_uid=uid)

@@ -156,7 +156,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Third-party
     "rest_framework",
-    "rest_framework.authtoken",  # API tokens, created and revoked in the admin
+    "knox",  # API tokens (stored as digests, expiring), issued and revoked in the admin
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files
     "django_otp",  # two-factor login for staff
@@ -455,6 +455,14 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": DSAR_TRUSTED_PROXY_COUNT,
 }
 
+# API tokens (django-rest-knox): the database keeps a digest of each token, never the token;
+# a token stops working this many days after it was issued (docs/api.md).
+DSAR_API_TOKEN_DAYS = env.int("DSAR_API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=DSAR_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header integrations sent before: "Token <token>"
+}
+
 # --- OpenAPI schema and docs page (drf-spectacular) ---------------------------------------
 
 SPECTACULAR_SETTINGS = {
@@ -462,9 +470,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Cases of data subject requests (GDPR/AVG): list, read, register and work them "
         "through the same rules as the officers' screens.\n\n"
-        "**Authentication**: send `Authorization: Token <key>`. An administrator creates "
-        "and revokes keys in the admin (Auth Token › Tokens); the key acts as its user, "
-        "with that user's permissions. In the browser, the admin session works too.\n\n"
+        "**Authentication**: send `Authorization: Token <token>`. An administrator issues "
+        "and revokes tokens in the admin (Accounts › API tokens); a token acts as its user, "
+        "with that user's permissions, until it expires. In the browser, the admin session "
+        "works too.\n\n"
         "**Errors** all look like "
         '`{"error": {"code": "...", "message": "...", "fields": {...}}}`: 400 invalid '
         "input, 401 no or a wrong token, 403 no permission, 404 not found, 409 not "

@@ -6,10 +6,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import permissions
+from accounts.api_tokens import api_token_issue
 from accounts.roles import AUDITOR, DPO, PRIVACY_OFFICER
 from cases.audit import Actor
 from cases.models import Case, CaseEvent, EventKind
@@ -96,9 +96,9 @@ def test_the_admin_offers_and_accepts_only_those_who_may_work_requests(people):
 
 def test_the_api_lists_and_accepts_only_those_who_may_work_requests(people):
     case = factories.case()
-    token, _created = Token.objects.get_or_create(user=people["officer"])
+    _row, token = api_token_issue(user=people["officer"])
     api = APIClient(headers={"accept-language": "en"})
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     listed = {row["username"] for row in api.get("/api/assignees/").json()}
     assert listed == {"officer", "dpo", "root", "direct"}

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import api_token_issue
 from cases.models import Status
 from tests import factories
 
@@ -85,8 +85,8 @@ def test_the_api_refuses_a_session_without_the_second_factor(case):
 
 def test_the_api_refuses_the_token_of_a_staff_account_without_a_second_factor(case):
     user = factories.staff_in_role("DPO", "dora")
-    token = Token.objects.create(user=user)
-    client = Client(headers={"authorization": f"Token {token.key}", "accept-language": "en"})
+    _row, token = api_token_issue(user=user)
+    client = Client(headers={"authorization": f"Token {token}", "accept-language": "en"})
 
     response = client.get("/api/cases/")
 

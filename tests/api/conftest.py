@@ -8,10 +8,10 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.api_tokens import api_token_issue
 from cases import ratelimit as public_ratelimit
 from cases import services
 from cases.audit import Actor
@@ -41,12 +41,17 @@ def fresh_throttle_counters(monkeypatch):
     monkeypatch.setattr(public_ratelimit, "_cache", lambda: counters)
 
 
+def api_token(user) -> str:
+    """A new API token for ``user``, as an administrator issues it."""
+    _row, token = api_token_issue(user=user)
+    return token
+
+
 def token_client(user=None) -> APIClient:
-    """A client as an integrator's script: ``Authorization: Token <key>``, English."""
+    """A client as an integrator's script: ``Authorization: Token <token>``, English."""
     client = APIClient(headers={"accept-language": "en"})
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

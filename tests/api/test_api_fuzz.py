@@ -14,12 +14,13 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from cases.models import Status
+
+from .conftest import api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def no_throttling(monkeypatch, settings):
 
 @pytest.fixture
 def officer_token(officer_user):
-    return Token.objects.get_or_create(user=officer_user)[0].key
+    return api_token(officer_user)
 
 
 @schema.parametrize()
