@@ -77,3 +77,12 @@ SOAK_ARGS ?=
 .PHONY: soak
 soak: setup ## Long-run check of the embedded defaults, 30 minutes (bench/soak.py)
 	$(PY) bench/soak.py $(SOAK_ARGS)
+
+# Needs PostgreSQL (a scratch database, FAULTS_DATABASE_URL, default dsar_faults) and
+# redis-server installed (it starts its own on port 6391); runs the Redis-outage, SMTP-outage
+# and worker-kill scenarios and prints lost and duplicated e-mails per scenario.
+# E.g. make faults FAULTS_ARGS='--redis-outages 3 --smtp-down 20'.
+FAULTS_ARGS ?=
+.PHONY: faults
+faults: setup ## Fault experiments on the real stack: Redis, SMTP and worker outages (bench/faults.py)
+	$(PY) bench/faults.py $(FAULTS_ARGS)
