@@ -163,22 +163,34 @@ class Transport(filesystem.Transport):
 # --- Redis ----------------------------------------------------------------------------------
 # kombu's Redis transport with one guard. When the worker reconnects after Redis went away,
 # Celery collects the old connection, which drops its transport's link to the connection
-# (``Connection._do_close_transport``: ``transport.client = None``) and its Redis pools. A
-# channel of that connection closed afterwards puts its unacknowledged messages back
-# (``QoS.restore_unacked``), which needs a new pool, which reads the host from the dropped
-# link: ``AttributeError: 'NoneType' object has no attribute 'hostname'`` in ``_connparams``,
-# an "unrecoverable error" that ends the worker (the same path as celery/kombu#582 and #970).
-# Whether the channel closes before or after the collect is a race, hence "1 outage in 9".
+# (``Connection._do_close_transport``: ``transport.client = None``), the channel's link to
+# the transport (``channel.connection = None``) and its Redis pools. Two things can still
+# touch a channel of that connection afterwards, and each needs a new pool, which reads the
+# host from a dropped link and fails with an "unrecoverable error" that ends the worker:
 #
-# Nothing is lost by not restoring there: kombu keeps every unacknowledged message in Redis
-# (the ``unacked`` hash) and a live worker restores it after the visibility timeout
-# (``restore_visible``), and the outbox sweep re-enqueues pending e-mails anyway
-# (docs/notifications.md). So a channel whose connection is gone skips the restore.
+# - closing it puts its unacknowledged messages back (``QoS.restore_unacked``):
+#   ``AttributeError: 'NoneType' object has no attribute 'hostname'`` (the path of
+#   celery/kombu#582 and #970);
+# - a task that was running during the outage finishes after the reconnect, and its late
+#   acknowledgement (``CELERY_TASK_ACKS_LATE``) goes to the old channel (``QoS.ack``):
+#   ``AttributeError: 'NoneType' object has no attribute 'client'`` (seen by
+#   ``make faults``).
+#
+# Both are races between the outage, the reconnect and the running tasks, hence "1 outage in
+# 9". Nothing is lost by skipping them: kombu keeps every unacknowledged message in Redis (the
+# ``unacked`` hash) and a live worker restores it after the visibility timeout
+# (``restore_visible``); a delivery that already happened is then claimed by nobody (the
+# outbox row is sent), and the outbox sweep re-enqueues pending e-mails anyway
+# (docs/notifications.md). So a channel whose connection is gone skips both.
 
 
 class RedisQoS(redis_transport.QoS):
+    def _connection_gone(self) -> bool:
+        transport = self.channel.connection
+        return transport is None or transport.client is None
+
     def restore_unacked(self, client=None):
-        if client is None and getattr(self.channel.connection, "client", None) is None:
+        if client is None and self._connection_gone():
             logger.warning(
                 "Broker connection already closed: %d unacknowledged message(s) stay in "
                 "Redis and are restored after the visibility timeout.",
@@ -187,6 +199,27 @@ class RedisQoS(redis_transport.QoS):
             self._delivered.clear()
             return
         super().restore_unacked(client)
+
+    def ack(self, delivery_tag):
+        if self._connection_gone():
+            logger.warning(
+                "Broker connection already closed: a finished task's message stays in Redis "
+                "and is delivered again after the visibility timeout (its work is done; the "
+                "task finds nothing left to do)."
+            )
+            virtual.QoS.ack(self, delivery_tag)  # forget it here; Redis keeps it
+            return
+        super().ack(delivery_tag)
+
+    def reject(self, delivery_tag, requeue=False):
+        if self._connection_gone():
+            logger.warning(
+                "Broker connection already closed: a rejected message stays in Redis and is "
+                "delivered again after the visibility timeout."
+            )
+            virtual.QoS.ack(self, delivery_tag)
+            return
+        super().reject(delivery_tag, requeue=requeue)
 
 
 class RedisChannel(redis_transport.Channel):
