@@ -400,6 +400,7 @@ def main() -> int:
     ok = all(
         r["lost"] == 0
         and r["delivering after"] == "yes"
+        and r["worker ends"] == 0  # restarted by this script, but it should not have ended
         and r["duplicated"] <= (r["in flight at kill"] if r["in flight at kill"] != "-" else 0)
         for r in results
     )
