@@ -62,6 +62,14 @@ def _write_whole(path: Path, data: bytes) -> None:
         raise
 
 
+def _arrival_order(name: str) -> tuple[int, str]:
+    """Oldest first: by the number before the first ``_`` (milliseconds of the system's
+    monotonic clock), compared as a number. As text, ``"9_…"`` would come after ``"10_…"``
+    and a file's turn would depend on how long the machine has been up."""
+    stamp = name.partition("_")[0]
+    return (int(stamp) if stamp.isdigit() else 0, name)
+
+
 class Channel(filesystem.Channel):
     def _folder(self, option: str, default: str) -> str:
         folder = self.transport_options.get(option, default)
@@ -116,7 +124,7 @@ class Channel(filesystem.Channel):
         wanted = f"{queue}.msg"
         queue_folder = self.data_folder_in
         taken_folder = self.processed_folder
-        for name in sorted(os.listdir(queue_folder)):
+        for name in sorted(os.listdir(queue_folder), key=_arrival_order):
             if name.partition(".")[2] != wanted:
                 continue  # another queue, or a message still being written
             taken = os.path.join(taken_folder, name)

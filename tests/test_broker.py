@@ -169,3 +169,17 @@ def test_each_message_is_taken_by_one_reader(broker_root):
         reader.join(60)
 
     assert sorted(got) == sent
+
+
+def test_messages_are_taken_oldest_first_by_their_number(broker_root, monkeypatch):
+    """The clock part of a file name is compared as a number: ``9_…`` comes before ``10_…``,
+    however long the machine has been up."""
+    with connection(broker_root) as conn:
+        queue = conn.SimpleQueue("ordered")
+        queue.put({"n": 0})  # declares the queue
+        assert queue.get(timeout=1).payload == {"n": 0}
+        for seconds, n in ((0.010, 10), (0.009, 9)):  # written late, but 9 ms is older
+            monkeypatch.setattr("dsar.broker.monotonic", lambda s=seconds: s)
+            queue.put({"n": n})
+        assert [queue.get(timeout=1).payload["n"] for _ in range(2)] == [9, 10]
+        queue.close()
