@@ -385,6 +385,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The worker and beat log through LOGGING below (its redaction filter included) instead of
+# replacing the root logger's handlers with Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Plans reminders and digests, and hands out due and lost e-mails (docs/notifications.md).
@@ -392,6 +395,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep",
         "schedule": DSAR_REMINDER_SWEEP_SECONDS,
         # A sweep nobody picked up in time is dropped: the next one does the same work.
+        "options": {"expires": DSAR_REMINDER_SWEEP_SECONDS},
+    },
+    # Letters asked for in the admin whose task was lost (a broker outage, a worker killed
+    # mid-render) are queued again (letters.LetterRequest; docs/letters.md).
+    "letters-sweep": {
+        "task": "letters.sweep",
+        "schedule": DSAR_REMINDER_SWEEP_SECONDS,
         "options": {"expires": DSAR_REMINDER_SWEEP_SECONDS},
     },
     # Retention, once a day: deletes web requests never confirmed and identity documents,

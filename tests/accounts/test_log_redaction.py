@@ -72,3 +72,19 @@ def test_redact(line, logged):
 def test_a_malformed_record_is_left_to_the_handler():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s %s", ("one",), None)
     assert RedactingFilter().filter(record) is True
+
+
+def test_the_worker_logs_through_the_redacting_handler(monkeypatch):
+    """A Celery worker or beat sets up its logging at start; it keeps the configured handler
+    (CELERY_WORKER_HIJACK_ROOT_LOGGER = False) instead of replacing it with its own."""
+    from dsar.celery import app
+
+    monkeypatch.setattr(app.log, "already_setup", False)
+    app.log.setup(loglevel="INFO")
+
+    from celery.utils.log import ColorFormatter
+
+    handlers = logging.getLogger().handlers  # pytest's capturing handlers are here too
+    (console,) = [h for h in handlers if h.get_name() == "console"]
+    assert any(isinstance(f, RedactingFilter) for f in console.filters)
+    assert not any(isinstance(h.formatter, ColorFormatter) for h in handlers)

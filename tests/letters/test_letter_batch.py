@@ -238,3 +238,17 @@ def test_a_letter_task_that_cannot_reach_the_database_is_retried(make_case, offi
     request.refresh_from_db()
     assert request.state == LetterRequestState.DONE
     assert Letter.objects.get().case == case
+
+
+def test_beat_runs_the_letter_sweep_as_often_as_the_notifications_sweep():
+    from django.conf import settings
+
+    from dsar.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["letters-sweep"]
+
+    assert entry["task"] == "letters.sweep"
+    assert entry["schedule"] == settings.DSAR_REMINDER_SWEEP_SECONDS
+    assert entry["options"]["expires"] == settings.DSAR_REMINDER_SWEEP_SECONDS
+    app.loader.import_default_modules()
+    assert "letters.sweep" in app.tasks
