@@ -1,6 +1,6 @@
 """Render time and memory of a one-page reply letter in a warm process.
 
-Renders the letter the app renders (template, fonts, strict fetcher, PDF/A-3b) N times and
+Renders the letter the app renders (template, fonts, strict fetcher, tagged PDF/A-3a + PDF/UA-1) N times and
 reports the median and p95. Two floors, rendered with the same fonts, fetcher and options,
 interleaved with the letter so that a busy machine slows all three alike:
 
@@ -135,7 +135,7 @@ def main():
         ).pdf  # fmt: skip
 
     def render_floor() -> bytes:
-        return rendering.html_to_pdf(FLOOR_HTML)
+        return rendering.html_to_pdf(FLOOR_HTML, accessible=True)
 
     same_text = same_text_html(
         rendering.render_html(
@@ -145,7 +145,7 @@ def main():
     )  # fmt: skip
 
     def render_same_text() -> bytes:
-        return rendering.html_to_pdf(same_text)
+        return rendering.html_to_pdf(same_text, accessible=True)
 
     cpu: dict[str, list[float]] = {"letter": [], "floor": [], "same": []}
 

@@ -1,4 +1,5 @@
-"""HTML and PDF for a letter: Django templates in, an archivable PDF/A-3b out (WeasyPrint).
+"""HTML and PDF for a letter: Django templates in, a tagged, archivable PDF out (WeasyPrint):
+PDF/A-3a and PDF/UA-1 for letters (docs/letters.md, "Tagged and archival").
 
 Fast and lean in a long-running process: one module-level ``FontConfiguration`` (the
 @font-face fonts are loaded once) and one image cache are reused by every render, under a lock
@@ -46,6 +47,12 @@ ALLOWED_SUFFIXES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
+# Letters: PDF/A-3 level A, which makes WeasyPrint tag the PDF (a structure tree from the HTML's
+# elements, /MarkInfo /Marked, DisplayDocTitle) on top of what PDF/A-3b gave (XMP, sRGB output
+# intent, embedded fonts). WeasyPrint writes one identification per render: the PDF/UA-1 one is
+# added to the same XMP by _identify_pdf_ua below.
+LETTER_PDF_VARIANT = "pdf/a-3a"
+# Other documents rendered here (the export of a request, casework/export.py): untagged.
 PDF_VARIANT = "pdf/a-3b"
 STYLESHEET = "letters/letter.css"
 
@@ -271,12 +278,53 @@ def _letter_stylesheet() -> CSS:
     return sheet
 
 
+# The PDF/UA-1 identification, and its declaration as a PDF/A extension schema: PDF/A-2 and -3
+# allow only the XMP schemas they predefine or that the file declares (ISO 19005-3, 6.6.2.3),
+# and pdfuaid is not predefined.
+_PDF_UA_XMP = b"""<rdf:Description rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 to which the file conforms</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>
+"""
+_RDF_END = b"</rdf:RDF>"
+
+
+def _identify_pdf_ua(document, pdf):
+    """WeasyPrint finisher: add the PDF/UA-1 identification to the XMP metadata that the
+    PDF/A-3a variant wrote (one rdf:RDF, as XMP requires; WeasyPrint's own ``xmp_metadata``
+    option would add a second one)."""
+    reference = pdf.catalog.get("Metadata")
+    metadata = pdf.objects[int(reference.split()[0])] if reference else None
+    content = b"".join(metadata.stream) if metadata is not None else b""
+    if content.count(_RDF_END) != 1:
+        raise LetterRenderError("WeasyPrint wrote XMP metadata of an unexpected shape.")
+    metadata.stream = [content.replace(_RDF_END, _PDF_UA_XMP + _RDF_END)]
+
+
 def html_to_pdf(
-    html: str, *, allowed: dict[str, Path] | None = None, letter_style: bool = False
+    html: str,
+    *,
+    allowed: dict[str, Path] | None = None,
+    letter_style: bool = False,
+    accessible: bool = False,
 ) -> bytes:
     """HTML to PDF/A-3b with our fonts, through the strict fetcher; with ``letter_style`` the
-    letters' style sheet applies. Raises LetterRenderError when the document asked for
-    anything the fetcher refused."""
+    letters' style sheet applies; ``accessible`` makes it tagged PDF/A-3a that also claims
+    PDF/UA-1 (the HTML must then have a lang, a title, real headings and alt texts). Raises
+    LetterRenderError when the document asked for anything the fetcher refused."""
     fetcher = StaticOnlyFetcher(allowed)
     with _render_lock:
         if len(_image_cache) > _IMAGE_CACHE_MAX:
@@ -286,7 +334,8 @@ def html_to_pdf(
             stylesheets=stylesheets,
             font_config=_font_config,
             cache=_image_cache,
-            pdf_variant=PDF_VARIANT,
+            pdf_variant=LETTER_PDF_VARIANT if accessible else PDF_VARIANT,
+            finisher=_identify_pdf_ua if accessible else None,
         )
     if fetcher.refused:
         raise LetterRenderError(
@@ -302,7 +351,7 @@ def render_letter(spec, *, case, profile, language, fields, letter_date) -> Rend
     _logo_url, allowed = _logo(profile)
     name = spec.template_name(language)
     return RenderedLetter(
-        pdf=html_to_pdf(html, allowed=allowed, letter_style=True),
+        pdf=html_to_pdf(html, allowed=allowed, letter_style=True, accessible=True),
         template_name=name,
         template_version=template_version(name),
     )

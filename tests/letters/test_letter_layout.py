@@ -1,6 +1,6 @@
-"""The letters as documents: A4, PDF/A-3b, fonts embedded, the address in the envelope
-window, nothing outside the page. Page 1 of every letter is also rendered to PNG in
-artefacts/letters/ (git-ignored) for a person to look at."""
+"""The letters as documents: A4, PDF/A-3 (tagged: test_letter_pdf_tags.py), fonts embedded,
+the address in the envelope window, nothing outside the page. Page 1 of every letter is also
+rendered to PNG in artefacts/letters/ (git-ignored) for a person to look at."""
 
 import io
 import re
@@ -86,7 +86,7 @@ def test_page_one_fits_the_envelope_and_the_page(
     assert (artefacts / f"{letter_type}.{language}.png").stat().st_size > 5000
 
 
-def test_it_is_an_a4_pdf_a_3b_with_embedded_fonts(make_case, make_letter):
+def test_it_is_an_a4_pdf_a_3_with_embedded_fonts(make_case, make_letter):
     case = make_case("access")
     letter = make_letter(case, LetterType.ACCESS_ANSWER, "nl")
 
@@ -97,7 +97,7 @@ def test_it_is_an_a4_pdf_a_3b_with_embedded_fonts(make_case, make_letter):
         ["pdffonts", str(letter.absolute_path)], capture_output=True, check=True, text=True
     ).stdout.splitlines()[2:]
 
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
     assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
     assert root["/Lang"] == "nl"
     for page in reader.pages:
@@ -105,7 +105,7 @@ def test_it_is_an_a4_pdf_a_3b_with_embedded_fonts(make_case, make_letter):
         assert round(float(page.mediabox.height) / MM) == 297
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
     assert {line.split()[0].split("+")[1] for line in fonts} == {"DSAR-Letter", "DSAR-Letter-Bold"}
-    assert reader.metadata.title == f"Antwoord op uw verzoek om inzage — {case.reference}"
+    assert reader.metadata.title == "Antwoord op uw verzoek om inzage"
     assert "Zoë" not in str(reader.metadata)  # no personal data in the metadata
 
 
