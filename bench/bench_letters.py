@@ -1,8 +1,8 @@
 """Render time and memory of a one-page reply letter in a warm process.
 
-Renders the letter the app renders (template, fonts, strict fetcher, tagged PDF/A-3a + PDF/UA-1) N times and
-reports the median and p95. Two floors, rendered with the same fonts, fetcher and options,
-interleaved with the letter so that a busy machine slows all three alike:
+Renders the letter the app renders (template, fonts, strict fetcher, tagged PDF/A-3a with
+PDF/UA-1) N times and reports the median and p95. Two floors, rendered with the same fonts,
+fetcher and options, interleaved with the letter so that a busy machine slows all three alike:
 
 - the minimal page: four short paragraphs (what WeasyPrint costs for any page at all);
 - the same text: the letter's own words as plain paragraphs, without letterhead, address
