@@ -194,9 +194,10 @@ def measure(client, label: str, url: str, runs: int, *, target: bool, before=Non
 def _forget_monthly_figures():
     from django.core.cache import cache
 
+    from cases import clock
     from reports import selectors, views
 
-    cache.delete(views.monthly_figures_key(selectors.last_months(views.today())))
+    cache.delete(views.monthly_figures_key(selectors.last_months(clock.today())))
 
 
 def suite_pages(suite: str, big: bool) -> tuple[object, list[tuple]]:

@@ -220,3 +220,21 @@ def _queries_of_dashboard(user) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(INDEX).status_code == 200
     return len(queries)
+
+
+def test_the_benchmark_empties_the_cache_entry_the_dashboard_fills(dataset, zoe, settings):
+    """``make bench`` times the dashboard uncached by deleting its monthly figures before each
+    request (bench/pages.py); the key it deletes is the one the page stores."""
+    from bench.pages import _forget_monthly_figures
+
+    settings.DSAR_DASHBOARD_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"dashboard-{uuid.uuid4().hex}",
+        }
+    }
+    counted = _queries_of_dashboard(zoe)
+    assert _queries_of_dashboard(zoe) == counted - 2  # cached
+    _forget_monthly_figures()
+    assert _queries_of_dashboard(zoe) == counted
