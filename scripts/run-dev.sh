@@ -15,7 +15,7 @@ URL="http://localhost:${PORT}/admin/"
 if [[ -n "${EMAIL_URL:-}" ]]; then
     MAIL="e-mail is sent through EMAIL_URL"
 else
-    MAIL="e-mail goes to ${DSAR_VAR_DIR:-var}/mail/ (one file per message)"
+    MAIL="e-mail goes to ${DSAR_VAR_DIR:-var}/mail/ (one .eml file per message)"
 fi
 # Links in e-mails and the demo login point at SITE_URL: follow PORT unless it is set.
 if [[ -z "${SITE_URL:-}" && "$PORT" != 8000 ]]; then

@@ -154,6 +154,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",  # before staticfiles: runserver serves through WhiteNoise
     "django.contrib.staticfiles",
+    # Operator classes in index expressions (the search's trigram indexes, cases/0012);
+    # its lookups and type handlers apply on PostgreSQL only.
+    "django.contrib.postgres",
     # Third-party
     "rest_framework",
     "knox",  # API tokens (stored as digests, expiring), issued and revoked in the admin
@@ -233,6 +236,8 @@ DATABASES = {
         if _on_postgresql
         else {
             **_database,
+            # Django's SQLite backend plus the search's accent folding (cases/search.py).
+            "ENGINE": "cases.sqlite",
             # SQLite: wait for a lock instead of failing at once when web and worker write
             # together.
             "OPTIONS": {
@@ -328,11 +333,13 @@ STORAGES = {
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
 
 # --- E-mail -------------------------------------------------------------------------------
-# EMAIL_URL, e.g. smtp://user:password@mail.example.nl:587/?tls=True. Default: one file per
-# message under var/mail/. The URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,
+# EMAIL_URL, e.g. smtp://user:password@mail.example.nl:587/?tls=True. Default: one .eml file
+# per message under var/mail/. The URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and whatever options it carries.
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set above)
+    EMAIL_BACKEND = "dsar.mail.EmailBackend"  # one .eml file per message (dsar/mail.py)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@example.nl")
