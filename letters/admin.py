@@ -20,6 +20,7 @@ from cases.audit import Actor
 from cases.models import Case
 
 from . import catalogue, services
+from .checks import kvk_number_problem
 from .defaults import ACCESS_SECTIONS
 from .files import file_matches, letter_file_response
 from .forms import ChooseLetterForm, OrganisationProfileForm, PostedForm, letter_fields_form
@@ -73,6 +74,18 @@ class OrganisationProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # After a save the page is shown again (through the list's redirect): the warning
+        # then reflects what was saved.
+        if request.method == "GET":
+            profile = self.get_object(request, object_id)
+            problem = profile and kvk_number_problem(
+                name=profile.name, kvk_number=profile.kvk_number
+            )
+            if problem:
+                self.message_user(request, problem, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
