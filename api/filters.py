@@ -78,8 +78,9 @@ class CaseFilterSerializer(ReceivedRangeSerializer):
     search = serializers.CharField(
         required=False,
         max_length=200,
-        help_text="A reference (`DSAR-2026-00042`, or its beginning), an e-mail address "
-        "(exact, any case) or part of the subject's name.",
+        help_text="A reference in any form (`DSAR-2026-00042`, `2026-00042`, `00042` for that "
+        "number in any year, or the beginning of one), or part of the subject's name or e-mail "
+        "address, regardless of case and accents (`ozturk` finds `Öztürk`).",
     )
     ordering = serializers.ChoiceField(
         choices=ORDERING_CHOICES,

@@ -144,6 +144,7 @@ class CaseDetailOutputSerializer(CaseListOutputSerializer):
     subject_address = serializers.CharField()
     subject_language = serializers.ChoiceField(choices=Language.choices)
     description = serializers.CharField()
+    objection_direct_marketing = serializers.BooleanField()
     representative_name = serializers.CharField()
     representative_details = serializers.CharField()
     deadline_rule = serializers.CharField(help_text="four_weeks or gdpr_month")
@@ -257,6 +258,12 @@ class CaseCreateInputSerializer(serializers.Serializer):
         choices=Language.choices, required=False, default=Language.DUTCH
     )
     description = CleanCharField(multiline=True, max_length=10000, required=False, allow_blank=True)
+    objection_direct_marketing = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="For an objection: it is against direct marketing. Such an objection "
+        "cannot be closed as refused or partly_granted (GDPR Art 21(3)).",
+    )
     representative_name = CleanCharField(max_length=200, required=False, allow_blank=True)
     representative_details = CleanCharField(
         multiline=True, max_length=1000, required=False, allow_blank=True
@@ -365,6 +372,13 @@ class CaseCloseInputSerializer(serializers.Serializer):
     def validate(self, data):
         if data["outcome"] in _OUTCOMES_NEEDING_REASON and not data["reason"].strip():
             raise serializers.ValidationError({"reason": [_("Give the reasons for this outcome.")]})
+        case = self.context.get("case")
+        if (
+            case is not None
+            and case.is_direct_marketing_objection
+            and data["outcome"] in services.OUTCOMES_REFUSING
+        ):
+            raise serializers.ValidationError({"outcome": [str(services.DIRECT_MARKETING_MESSAGE)]})
         return data
 
 

@@ -279,6 +279,17 @@ def add_working_days(d: date, n: int, extra_non_working_days: Iterable[date] | N
     return d
 
 
+# "Due within 7 days", the queue's filter and the dashboard's tile: today and the seven calendar
+# days after it. Weekends included, so that on a Saturday the cases due on Monday are in it (a
+# "this week" that ended on Sunday showed none of them then).
+NEXT_DAYS = 7
+
+
+def last_of_next_days(today: date, days: int = NEXT_DAYS) -> date:
+    """The last date "due within ``days`` days" of ``today`` includes."""
+    return today + timedelta(days=days)
+
+
 def last_day_within(
     today: date, working_days: int, extra_non_working_days: Iterable[date] | None = None
 ) -> date:

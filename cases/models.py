@@ -197,6 +197,16 @@ class Case(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
     )
     description = models.TextField(_("what the request is about"), max_length=10000, blank=True)
+    # An objection to direct marketing is always honoured (GDPR Art 21(2)-(3)): a case with
+    # this set cannot be closed as refused (cases.services.case_close).
+    objection_direct_marketing = models.BooleanField(
+        _("objection to direct marketing"),
+        default=False,
+        help_text=_(
+            "For an objection: it is against direct marketing (profiling included). Such an "
+            "objection cannot be refused (Art 21(3))."
+        ),
+    )
     representative_name = models.CharField(
         _("on behalf of: representative's name"),
         max_length=200,
@@ -350,6 +360,11 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_direct_marketing_objection(self) -> bool:
+        """An objection to direct marketing: always honoured, never refused (Art 21(3))."""
+        return self.request_type == RequestType.OBJECTION and self.objection_direct_marketing
 
     @property
     def is_extended(self) -> bool:

@@ -144,6 +144,7 @@ CREATE_FIELDS = (
     "subject_address",
     "subject_language",
     "description",
+    "objection_direct_marketing",
     "representative_name",
     "representative_details",
 )
@@ -248,6 +249,12 @@ def case_update(*, case_id: int, actor: Actor, changes: dict, now=None) -> Case:
                 _jsonable(before_extended),
                 _jsonable(case.extended_due_date),
             ]
+    if (
+        ("objection_direct_marketing" in diff or "request_type" in diff)
+        and case.is_direct_marketing_objection
+        and case.outcome in OUTCOMES_REFUSING
+    ):
+        raise CaseActionError(DIRECT_MARKETING_MESSAGE, code="direct_marketing_objection")
     case.full_clean(validate_unique=False, validate_constraints=False)
     case.save()
     record_event(case, actor, EventKind.UPDATED, at=now, changes=diff)
@@ -477,6 +484,12 @@ def case_record_extension_notice(
 # Granting access to data requires knowing who asks; refusing does not.
 _OUTCOMES_NEEDING_IDENTITY = (Outcome.GRANTED, Outcome.PARTLY_GRANTED)
 _OUTCOMES_NEEDING_REASON = (Outcome.PARTLY_GRANTED, Outcome.REFUSED, Outcome.NOT_VALID)
+# Outcomes that refuse the request, in whole or in part.
+OUTCOMES_REFUSING = (Outcome.PARTLY_GRANTED, Outcome.REFUSED)
+DIRECT_MARKETING_MESSAGE = gettext_lazy(
+    "An objection to direct marketing cannot be refused, not even in part: processing for "
+    "direct marketing must stop (GDPR Art 21(3)). Close it as granted."
+)
 
 
 @transaction.atomic
@@ -499,6 +512,8 @@ def case_close(*, case_id: int, actor: Actor, outcome: str, reason: str = "", no
             _("Verify the identity of the data subject before granting the request."),
             code="identity_required",
         )
+    if outcome in OUTCOMES_REFUSING and case.is_direct_marketing_objection:
+        raise CaseActionError(DIRECT_MARKETING_MESSAGE, code="direct_marketing_objection")
     _end_open_pause(case, now)
     case.outcome = outcome
     case.outcome_reason = reason

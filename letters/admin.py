@@ -251,7 +251,7 @@ class LetterAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             context["unavailable"] = why
             return TemplateResponse(request, "admin/letters/compose.html", context)
 
-        form_class = letter_fields_form(spec)
+        form_class = letter_fields_form(spec, case)
         if request.method == "GET":
             profile = OrganisationProfile.load()
             form = form_class(initial=catalogue.initial_fields(spec, case, profile, language))

@@ -66,6 +66,13 @@ class FieldSpec:
     help_text: Any = ""
     rows: int = 4
     max_length: int = 4000
+    # The choices that fit this case (a subset of ``choices``); None: all of them.
+    choices_for: Callable[[Case], tuple] | None = None
+
+    def case_choices(self, case: Case | None) -> tuple:
+        if case is None or self.choices_for is None:
+            return self.choices
+        return self.choices_for(case)
 
     def initial_value(self, case, profile, language):
         if self.initial is not None:
@@ -89,6 +96,8 @@ class LetterSpec:
     unavailable_reason: Callable[[Case], Any] | None = None
     # Cross-field rules: (cleaned fields) -> {field: message}.
     validate: Callable[[dict], dict] | None = None
+    # Rules that depend on the case: (cleaned fields, case) -> {field: message}.
+    validate_for_case: Callable[[dict, Case], dict] | None = None
 
     @property
     def label(self):
@@ -130,30 +139,80 @@ RECIPIENTS_NOTE = FieldSpec(
     rows=3,
 )
 
+# The Art 17(3) grounds for keeping data. 17(3)(b) is split in two: a legal obligation
+# names its statute, a public task the law that assigns it (the "legal_basis" part).
 RETENTION_GROUNDS = (
     ("", _("— none: everything was erased —")),
     ("17_3_a", _("Art 17(3)(a): freedom of expression and information")),
-    ("17_3_b", _("Art 17(3)(b): legal obligation, public task or official authority")),
+    ("17_3_b_obligation", _("Art 17(3)(b): a legal obligation (name the statute)")),
+    ("17_3_b_public_task", _("Art 17(3)(b): a public task or official authority")),
     ("17_3_c", _("Art 17(3)(c): public health")),
     ("17_3_d", _("Art 17(3)(d): archiving, research or statistics")),
     ("17_3_e", _("Art 17(3)(e): legal claims")),
 )
+GROUNDS_NEEDING_LEGAL_BASIS = ("17_3_b_obligation", "17_3_b_public_task")
 
+# Refusal grounds. None is pre-selected: the officer chooses (docs/legal.md, "Refusals").
 REFUSAL_GROUNDS = (
-    ("unfounded", _("Art 12(5): manifestly unfounded")),
-    ("excessive", _("Art 12(5): excessive, in particular repetitive")),
-    ("identity", _("Art 12(2): identity could not be established")),
+    ("", _("— choose the ground —")),
+    ("identity", _("Art 12(2) and 12(6): identity not established")),
+    ("unfounded", _("Art 12(5): manifestly unfounded (we must prove it)")),
+    ("excessive", _("Art 12(5): excessive, in particular repetitive (we must prove it)")),
     ("not_personal_data", _("Not about the subject's personal data")),
     ("rights_of_others", _("Art 15(4): would harm the rights and freedoms of others")),
-    ("17_3_a", _("Art 17(3)(a): freedom of expression and information")),
-    ("17_3_b", _("Art 17(3)(b): legal obligation, public task or official authority")),
-    ("17_3_c", _("Art 17(3)(c): public health")),
-    ("17_3_d", _("Art 17(3)(d): archiving, research or statistics")),
-    ("17_3_e", _("Art 17(3)(e): legal claims")),
+    ("data_accurate", _("Art 16: the data is accurate and complete (say what you checked)")),
+    ("17_1_not_met", _("Art 17(1): none of the grounds for erasure applies")),
+    *RETENTION_GROUNDS[1:],
+    ("18_1_not_met", _("Art 18(1): none of the situations for restriction applies")),
+    (
+        "20_not_applicable",
+        _("Art 20(1): not data provided by the subject, or not by consent or contract"),
+    ),
+    ("21_not_applicable", _("Art 21(1): the processing is not based on Art 6(1)(e) or (f)")),
     ("21_compelling", _("Art 21(1): compelling legitimate grounds that override")),
     ("21_legal_claims", _("Art 21(1): establishment, exercise or defence of legal claims")),
-    ("uavg_41", _("UAVG Art 41: a statutory exception")),
-    ("other", _("Another ground (explained in the reasons)")),
+    ("uavg_41", _("UAVG Art 41: an exception (name the interest of 41(1)(a)–(j))")),
+)
+
+# Which grounds each right can be refused on; the ones every request shares come first.
+_COMMON_GROUNDS = ("identity", "unfounded", "excessive", "not_personal_data", "uavg_41")
+GROUNDS_BY_REQUEST_TYPE = {
+    RequestType.ACCESS: (*_COMMON_GROUNDS, "rights_of_others"),
+    RequestType.RECTIFICATION: ("data_accurate", *_COMMON_GROUNDS),
+    RequestType.ERASURE: (
+        *(code for code, _label in RETENTION_GROUNDS[1:]),
+        "17_1_not_met",
+        *_COMMON_GROUNDS,
+    ),
+    RequestType.RESTRICTION: ("18_1_not_met", *_COMMON_GROUNDS),
+    RequestType.PORTABILITY: ("20_not_applicable", "rights_of_others", *_COMMON_GROUNDS),
+    RequestType.OBJECTION: (
+        "21_compelling",
+        "21_legal_claims",
+        "21_not_applicable",
+        *_COMMON_GROUNDS,
+    ),
+}
+
+# UAVG Art 41(1)(a)-(j), the interests for which a right may be limited (GDPR Art 23(1)).
+UAVG_41_INTERESTS = (
+    ("", _("— choose the interest —")),
+    ("a", _("(a) national security")),
+    ("b", _("(b) defence")),
+    ("c", _("(c) public security")),
+    ("d", _("(d) prevention, investigation, detection or prosecution of criminal offences")),
+    (
+        "e",
+        _(
+            "(e) other important objectives of general public interest (economic, financial, "
+            "public health, social security)"
+        ),
+    ),
+    ("f", _("(f) protection of judicial independence and judicial proceedings")),
+    ("g", _("(g) breaches of ethics for regulated professions")),
+    ("h", _("(h) a monitoring, inspection or regulatory function connected to (a)–(e) and (g)")),
+    ("i", _("(i) protection of the data subject or the rights and freedoms of others")),
+    ("j", _("(j) enforcement of civil law claims")),
 )
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -163,14 +222,105 @@ def _refusal_scope(case, profile, language):
     return "partial" if case.outcome == Outcome.PARTLY_GRANTED else "full"
 
 
-def _refusal_ground(case, profile, language):
-    if case.request_type == RequestType.ERASURE:
-        return "17_3_b"
-    if case.request_type == RequestType.OBJECTION:
-        return "21_compelling"
-    if case.outcome == Outcome.NOT_VALID:
-        return "not_personal_data"
-    return "unfounded"
+def _refusal_grounds_for(case: Case) -> tuple:
+    allowed = GROUNDS_BY_REQUEST_TYPE.get(case.request_type, ())
+    labels = dict(REFUSAL_GROUNDS)
+    return (REFUSAL_GROUNDS[0], *((code, labels[code]) for code in allowed))
+
+
+def _ground_parts_required(ground_field: str) -> Callable[[dict], dict]:
+    """The parts a ground needs: what was checked, the statute, the UAVG 41 interest."""
+
+    def check(data: dict) -> dict:
+        ground = data.get(ground_field)
+        errors = {}
+        if ground == "data_accurate" and not data.get("checked"):
+            errors["checked"] = _("Say what you checked to establish that the data is accurate.")
+        if ground in GROUNDS_NEEDING_LEGAL_BASIS and not data.get("legal_basis"):
+            errors["legal_basis"] = _(
+                "Name the statute that obliges you to keep the data, or that assigns the task."
+            )
+        if ground == "uavg_41" and not data.get("uavg_interest"):
+            errors["uavg_interest"] = _("Name which interest of UAVG Art 41(1)(a)–(j) applies.")
+        return errors
+
+    return check
+
+
+def _is_direct_marketing_objection(case: Case) -> bool:
+    return case.is_direct_marketing_objection
+
+
+def _refusal_unavailable(case: Case):
+    if _is_direct_marketing_objection(case):
+        return _(
+            "An objection to direct marketing cannot be refused: processing for direct "
+            'marketing stops (Art 21(3)). Use the letter "objection upheld".'
+        )
+    return None
+
+
+def _refusal_ground_fits(data: dict, case: Case) -> dict:
+    ground = data.get("ground")
+    if ground and ground not in GROUNDS_BY_REQUEST_TYPE.get(case.request_type, ()):
+        return {
+            "ground": _("This ground does not apply to a %(type)s.")
+            % {"type": case.get_request_type_display().lower()}
+        }
+    return {}
+
+
+def _objection_marketing_fits(data: dict, case: Case) -> dict:
+    if _is_direct_marketing_objection(case) and data.get("direct_marketing") != "yes":
+        return {
+            "direct_marketing": _(
+                "The request records an objection to direct marketing: answer yes."
+            )
+        }
+    return {}
+
+
+LEGAL_BASIS = FieldSpec(
+    "legal_basis",
+    _("Statute (Art 17(3)(b))"),
+    kind=LINE,
+    max_length=300,
+    help_text=_(
+        "For Art 17(3)(b): the statute that obliges you to keep the data (e.g. 'artikel 52 "
+        "Algemene wet inzake rijksbelastingen'), or the law that assigns the public task."
+    ),
+)
+
+CHECKED = FieldSpec(
+    "checked",
+    _("What we checked (the data is accurate)"),
+    help_text=_(
+        "For the ground 'the data is accurate': the sources or documents you compared the "
+        "data with. The letter prints it."
+    ),
+    rows=3,
+)
+
+UAVG_INTEREST = FieldSpec(
+    "uavg_interest",
+    _("Interest of UAVG Art 41(1)"),
+    kind=CHOICE,
+    choices=UAVG_41_INTERESTS,
+    help_text=_("Required for the ground UAVG Art 41."),
+)
+
+DECISION_BODY = FieldSpec(
+    "decision_body",
+    _("Bestuursorgaan (public bodies)"),
+    kind=LINE,
+    max_length=300,
+    initial=Prefill(lambda case, profile, language: profile.name if profile.public_body else ""),
+    help_text=_(
+        "Only for a public body: the administrative authority that decides and to which an "
+        "objection under the Awb is made, e.g. 'het college van burgemeester en wethouders van "
+        "Voorbeeldstad'."
+    ),
+)
 
 
 def _not_extended(case: Case):
@@ -466,16 +616,21 @@ _register(
                 kind=CHOICE,
                 choices=RETENTION_GROUNDS,
             ),
+            LEGAL_BASIS,
             RECIPIENTS_NOTE,
+            DECISION_BODY,
         ),
         is_reply=True,
         request_types=(RequestType.ERASURE,),
-        validate=lambda data: (
-            {"retention_ground": _("Choose the Art 17(3) ground for the data you keep.")}
-            if data.get("retained") and not data.get("retention_ground")
-            else {"retained": _("Say which data is kept on this ground.")}
-            if data.get("retention_ground") and not data.get("retained")
-            else {}
+        validate=_all_of(
+            lambda data: (
+                {"retention_ground": _("Choose the Art 17(3) ground for the data you keep.")}
+                if data.get("retained") and not data.get("retention_ground")
+                else {"retained": _("Say which data is kept on this ground.")}
+                if data.get("retention_ground") and not data.get("retained")
+                else {}
+            ),
+            _ground_parts_required("retention_ground"),
         ),
     )
 )
@@ -514,12 +669,18 @@ _register(
                 kind=CHOICE,
                 choices=(("no", _("No")), ("yes", _("Yes"))),
                 required=True,
+                initial=Prefill(
+                    lambda case, profile, language: (
+                        "yes" if _is_direct_marketing_objection(case) else "no"
+                    )
+                ),
                 help_text=_("For direct marketing processing always stops (Art 21(3))."),
             ),
             RECIPIENTS_NOTE,
         ),
         is_reply=True,
         request_types=(RequestType.OBJECTION,),
+        validate_for_case=_objection_marketing_fits,
     )
 )
 
@@ -546,25 +707,38 @@ _register(
                 _("Ground"),
                 kind=CHOICE,
                 choices=REFUSAL_GROUNDS,
+                choices_for=_refusal_grounds_for,
                 required=True,
-                initial=Prefill(_refusal_ground),
+                help_text=_(
+                    "Choose the ground that really applies; none is pre-selected. Art 12(5) is "
+                    "an exception: the organisation must be able to prove it."
+                ),
             ),
+            CHECKED,
+            LEGAL_BASIS,
+            UAVG_INTEREST,
             FieldSpec(
                 "reasons",
-                _("Reasons"),
+                _("Reasons (to the subject)"),
                 required=True,
                 initial=Prefill(lambda case, profile, language: case.outcome_reason),
                 help_text=_(
-                    "Pre-filled with the reasons recorded when closing. The letter always adds "
-                    "the right to complain to the Autoriteit Persoonsgegevens and to go to court "
-                    "(Art 12(4))."
+                    "Pre-filled with the reasons recorded when closing: they are printed in "
+                    "the letter. The letter always adds the right to complain to the Autoriteit "
+                    "Persoonsgegevens and to go to court (Art 12(4))."
                 ),
             ),
+            DECISION_BODY,
         ),
         is_reply=True,
-        validate=_require_if(
-            "scope", "partial", "granted", _("Say which part of the request was granted.")
+        unavailable_reason=_refusal_unavailable,
+        validate=_all_of(
+            _require_if(
+                "scope", "partial", "granted", _("Say which part of the request was granted.")
+            ),
+            _ground_parts_required("ground"),
         ),
+        validate_for_case=_refusal_ground_fits,
     )
 )
 
@@ -605,6 +779,8 @@ def clean_fields(
         cleaned[f.name] = value
     if not errors and spec.validate:
         errors.update(spec.validate(cleaned))
+    if not errors and spec.validate_for_case:
+        errors.update(spec.validate_for_case(cleaned, case))
     return cleaned, errors
 
 

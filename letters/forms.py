@@ -30,8 +30,9 @@ class ChooseLetterForm(forms.Form):
         self.fields["language"].initial = case.subject_language
 
 
-def letter_fields_form(spec: catalogue.LetterSpec) -> type[forms.Form]:
-    """A form with one field per free-text part of ``spec``."""
+def letter_fields_form(spec: catalogue.LetterSpec, case: Case | None = None) -> type[forms.Form]:
+    """A form with one field per free-text part of ``spec``; with ``case``, a choice offers
+    only the options that fit it (e.g. the refusal grounds of its right)."""
     fields = {}
     for part in spec.fields:
         common = {
@@ -42,7 +43,7 @@ def letter_fields_form(spec: catalogue.LetterSpec) -> type[forms.Form]:
             "required": False,
         }
         if part.kind == catalogue.CHOICE:
-            fields[part.name] = forms.ChoiceField(choices=part.choices, **common)
+            fields[part.name] = forms.ChoiceField(choices=part.case_choices(case), **common)
         elif part.kind == catalogue.LINE:
             fields[part.name] = forms.CharField(
                 max_length=part.max_length,

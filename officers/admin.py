@@ -212,7 +212,15 @@ class CaseAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             _("Request"),
-            {"fields": ("request_type", "channel", "received_at", "description")},
+            {
+                "fields": (
+                    "request_type",
+                    "channel",
+                    "received_at",
+                    "description",
+                    "objection_direct_marketing",
+                )
+            },
         ),
         (
             _("Data subject"),

@@ -35,7 +35,7 @@ from django.db.models import (
 from django.db.models import Case as SqlCase
 from django.db.models.functions import TruncMonth
 
-from cases import clock
+from cases import clock, deadlines
 from cases.models import ANSWERED_ON_TIME, OPEN_STATUSES, Case, Status, closed_on
 
 MONTHS_SHOWN = 12
@@ -155,7 +155,7 @@ class AgeCount:
 class Workload:
     open_by_status: dict[str, int]  # in the order of OPEN_STATUSES
     overdue: int
-    due_this_week: int
+    due_next_days: int  # due within deadlines.NEXT_DAYS days
     mine: int
     by_age: list[AgeCount]
 
@@ -164,20 +164,16 @@ class Workload:
         return sum(self.open_by_status.values())
 
 
-def end_of_week(today: datetime.date) -> datetime.date:
-    """The Sunday of today's week: "due this week" runs from today up to it (as the case
-    list's ``?due=week`` filter)."""
-    return today + datetime.timedelta(days=6 - today.weekday())
-
-
 def workload(*, today: datetime.date, user) -> Workload:
-    """Open requests by status, overdue, due this week, assigned to ``user``, and by age:
+    """Open requests by status, overdue, due within 7 days, assigned to ``user``, and by age:
     one aggregate query over the open cases."""
     overdue = Q(effective_due_date__lt=today)
     counts = {f"status_{s.value}": Count("id", filter=Q(status=s)) for s in OPEN_STATUSES}
     counts["overdue"] = Count("id", filter=overdue)
-    counts["due_this_week"] = Count(
-        "id", filter=Q(effective_due_date__gte=today, effective_due_date__lte=end_of_week(today))
+    # As the case list's ``?due=7days`` filter, which the tile links to.
+    last = deadlines.last_of_next_days(today)
+    counts["due_next_days"] = Count(
+        "id", filter=Q(effective_due_date__gte=today, effective_due_date__lte=last)
     )
     counts["mine"] = Count("id", filter=Q(assignee_id=user.pk))
     for i, bucket in enumerate(AGE_BUCKETS):
@@ -190,7 +186,7 @@ def workload(*, today: datetime.date, user) -> Workload:
     return Workload(
         open_by_status={s.value: row[f"status_{s.value}"] for s in OPEN_STATUSES},
         overdue=row["overdue"],
-        due_this_week=row["due_this_week"],
+        due_next_days=row["due_next_days"],
         mine=row["mine"],
         by_age=[
             AgeCount(bucket, row[f"age_{i}_ok"], row[f"age_{i}_overdue"])

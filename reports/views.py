@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.permissions import may
-from cases import clock
+from cases import clock, deadlines
 from cases.models import OPEN_STATUSES, Channel, Outcome, RequestType, Status
 from cases.text import spreadsheet_cell
 
@@ -113,12 +114,13 @@ def dashboard_context(request) -> dict:
                 alert=work.overdue > 0,
             ),
             _tile(
-                "week",
-                _("Due this week"),
-                _("due from today up to Sunday %(date)s")
-                % {"date": date_format(selectors.end_of_week(day), "j F")},
-                work.due_this_week,
-                _case_list(due="week"),
+                "7days",
+                ngettext("Due within %(days)d day", "Due within %(days)d days", deadlines.NEXT_DAYS)
+                % {"days": deadlines.NEXT_DAYS},
+                _("due from today up to and including %(date)s")
+                % {"date": date_format(deadlines.last_of_next_days(day), "l j F")},
+                work.due_next_days,
+                _case_list(due="7days"),
             ),
             _tile(
                 "mine",

@@ -26,6 +26,6 @@ STORAGES = {
 # WhiteNoise expects the collected-static folder to exist, even when it serves from finders.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "cases.sqlite":  # noqa: F405
     # A file, not memory: threads and worker processes started by tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405

@@ -3,9 +3,10 @@ API's one error format (400 invalid input, 404 unknown case, 409 not in this sta
 
 import pytest
 
-from cases.models import CaseEvent, EventKind, Status
+from cases.models import CaseEvent, EventKind, RequestType, Status
+from tests.factories import case
 
-from .conftest import NOW
+from .conftest import NOW, RECEIVED_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,47 @@ def test_the_message_is_in_the_language_asked_for(api, case_in):
     )
     error = _error(response, 409, "illegal_transition")
     assert "Kan" in error["message"] or "kan" in error["message"]
+
+
+# --- An objection to direct marketing (GDPR Art 21(3)) ----------------------------------------
+
+REASON = "Wij hebben een gerechtvaardigd belang bij onze nieuwsbrief."
+
+
+def test_the_api_refuses_it_with_a_clear_error(api, officer_user):
+    c = case(
+        received_at=RECEIVED_AT,
+        now=NOW,
+        request_type=RequestType.OBJECTION,
+        objection_direct_marketing=True,
+    )
+
+    response = api.post(
+        f"/api/cases/{c.pk}/close/", {"outcome": "refused", "reason": REASON}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert "21" in error["fields"]["outcome"][0]  # Art 21(3), in the language of the API
+    c.refresh_from_db()
+    assert c.status != Status.CLOSED
+    assert api.get(f"/api/cases/{c.pk}/").json()["objection_direct_marketing"] is True
+
+
+def test_the_api_registers_the_objection_as_one_to_direct_marketing(api):
+    response = api.post(
+        "/api/cases/create/",
+        {
+            "request_type": "objection",
+            "channel": "email",
+            "received_at": "2026-03-05T10:00:00+01:00",
+            "subject_name": "Zoë de Vries",
+            "subject_email": "zoe@example.org",
+            "objection_direct_marketing": True,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["objection_direct_marketing"] is True

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import services
 from cases.audit import Actor
-from cases.models import Channel, RequestType, Status
+from cases.models import Channel, ReferenceCounter, RequestType, Status
 from casework import actions
 from tests.factories import at, officer
 
@@ -104,6 +104,18 @@ def test_it_searches_references_by_their_beginning(api, mixed):
         mixed["waiting"]
     ]
     assert len(_references(api.get("/api/cases/?search=DSAR-2026"))) == 5
+
+
+@pytest.mark.parametrize(
+    "term", ["00174", "2026-00174", "DSAR-2026-00174", "emma.clarke", "Ozturk", "öZTÜRK"]
+)
+def test_it_searches_like_the_admin_does(api, case_in, term):
+    """The four searches of issue 19, through the same ``CaseQuerySet.search``."""
+    ReferenceCounter.objects.create(year=2026, last_number=173)
+    found = case_in(Status.NEW, subject_name="Ayşe Öztürk", subject_email="Emma.Clarke@Example.org")
+    case_in(Status.NEW, subject_name="Emma Clark", subject_email="emma.clark@example.org")
+    assert _references(api.get("/api/cases/", {"search": term})) == ["DSAR-2026-00174"]
+    assert found.reference == "DSAR-2026-00174"
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,9 @@ def test_generate_archives_the_pdf_and_returns_to_the_case(officer_client, make_
 def test_download_send_and_post(officer_client, make_case, make_letter):
     case = make_case("access")
     emailed = make_letter(case, LetterType.ACKNOWLEDGEMENT, "nl")
-    posted = make_letter(case, LetterType.REFUSAL, "nl", reasons="Kennelijk ongegrond.")
+    posted = make_letter(
+        case, LetterType.REFUSAL, "nl", ground="excessive", reasons="Uw zesde gelijke verzoek."
+    )
 
     download = officer_client.get(reverse("admin:letters_letter_download", args=[emailed.pk]))
     confirm = officer_client.get(reverse("admin:letters_letter_send", args=[emailed.pk]))

@@ -70,7 +70,9 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(make_case, make_lett
 
     first = make_letter(case, LetterType.ACKNOWLEDGEMENT, "nl")
     second = make_letter(case, LetterType.ACKNOWLEDGEMENT, "en", note="Tweede versie.")
-    refusal = make_letter(case, LetterType.REFUSAL, "nl", reasons="Kennelijk ongegrond.")
+    refusal = make_letter(
+        case, LetterType.REFUSAL, "nl", ground="excessive", reasons="Uw zesde gelijke verzoek."
+    )
     elsewhere = make_letter(other, LetterType.ACKNOWLEDGEMENT, "nl")
 
     assert (first.version, second.version, refusal.version, elsewhere.version) == (1, 2, 1, 1)
@@ -145,7 +147,11 @@ def test_a_failed_transaction_leaves_no_file_and_no_row(
     ("letter_type", "fields", "error"),
     [
         (LetterType.RECTIFICATION_DONE, {}, "corrections"),
-        (LetterType.REFUSAL, {"scope": "partial", "reasons": "x"}, "granted"),
+        (
+            LetterType.REFUSAL,
+            {"scope": "partial", "ground": "excessive", "reasons": "x"},
+            "granted",
+        ),
         (LetterType.ERASURE_DONE, {"retained": "Facturen"}, "retention_ground"),
         (LetterType.ACCESS_ANSWER, {"purposes": ""}, "purposes"),
         (LetterType.ACKNOWLEDGEMENT, {"unknown_part": "x"}, "unknown_part"),

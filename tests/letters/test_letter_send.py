@@ -180,7 +180,9 @@ def test_a_reply_letter_already_sent_is_not_attached_again(make_case, make_lette
 
 def test_a_withdrawn_request_gets_no_reply_letter(make_case, make_letter, actor):
     case = make_case("access")
-    answer = make_letter(case, LetterType.REFUSAL, "nl", reasons="Kennelijk ongegrond.")
+    answer = make_letter(
+        case, LetterType.REFUSAL, "nl", ground="excessive", reasons="Uw zesde gelijke verzoek."
+    )
 
     actions.withdraw(case_id=case.pk, actor=actor, reason="Per telefoon.")
 

@@ -133,7 +133,7 @@ LETTERS = {
                     "f. Klacht bij de Autoriteit Persoonsgegevens",
                     "g. Waar uw gegevens vandaan komen",
                     "h. Geautomatiseerde besluiten en profilering",
-                    "Doorgifte buiten de Europese Economische Ruimte art. 15 lid 2",
+                    "Doorgifte buiten de Europese Economische Ruimte artikel 15, tweede lid, AVG",
                     "passende waarborgen",
                     "Bijlage — Wat u van ons ontvangt",
                     "1. Klantgegevens.pdf",
@@ -153,7 +153,7 @@ LETTERS = {
                     "(f) Complaint to the supervisory authority",
                     "(g) Where your data comes from",
                     "(h) Automated decision-making and profiling",
-                    "Transfers outside the European Economic Area Art. 15(2)",
+                    "Transfers outside the European Economic Area Article 15(2) GDPR",
                     "appropriate safeguards",
                     "Annex — What you receive from us",
                     "1. Customer-record.pdf",
@@ -217,9 +217,15 @@ LETTERS = {
         False,
         {
             "nl": (
-                {"retained": "Uw facturen van 2025.", "retention_ground": "17_3_b"},
+                {
+                    "retained": "Uw facturen van 2025.",
+                    "retention_ground": "17_3_b_obligation",
+                    "legal_basis": "artikel 52 Algemene wet inzake rijksbelastingen",
+                },
                 [
-                    "uw gegevens zijn grotendeels verwijderd",
+                    "uw gegevens zijn gedeeltelijk verwijderd",
+                    "Wij hebben uw verzoek gedeeltelijk uitgevoerd.",
+                    "wettelijke verplichting: artikel 52 Algemene wet inzake rijksbelastingen",
                     "Uw account en alle persoonsgegevens die daarbij horen.",
                     "Uw facturen van 2025.",
                     "artikel 17, derde lid, onder b, AVG",
@@ -230,9 +236,14 @@ LETTERS = {
                 ],
             ),
             "en": (
-                {"retained": "Your invoices of 2025.", "retention_ground": "17_3_b"},
+                {
+                    "retained": "Your invoices of 2025.",
+                    "retention_ground": "17_3_b_obligation",
+                    "legal_basis": "section 52 of the General State Taxes Act (AWR)",
+                },
                 [
-                    "most of your data has been erased",
+                    "your data has been partly erased",
+                    "legal obligation: section 52 of the General State Taxes Act (AWR)",
                     "Your invoices of 2025.",
                     "Article 17(3)(b) GDPR",
                     "communicated this erasure to each recipient",
@@ -402,7 +413,9 @@ def test_a_refused_objection_names_the_compelling_grounds(make_case, make_letter
     )
 
     text = pdf_text(letter.absolute_path)
-    assert "Your objection: refused" in text
+    assert "Your objection to the processing: not upheld" in text
+    assert "We do not uphold your objection." in text
+    assert "refuse" not in text
     assert "compelling legitimate grounds for this processing which override" in text
     assert "Article 21(1) GDPR" in text
     assert "Dutch Data Protection Authority" in text and "go to court" in text
@@ -415,14 +428,25 @@ def test_a_public_body_adds_the_objection_clause(make_case, make_letter):
     case = make_case("erasure")
 
     letter = make_letter(
-        case, LetterType.REFUSAL, "nl", ground="17_3_b", reasons="Archiefwet 1995."
+        case,
+        LetterType.REFUSAL,
+        "nl",
+        ground="17_3_b_public_task",
+        legal_basis="artikel 3 Archiefwet 1995",
+        reasons="Uw dossier is een archiefbescheid dat wij moeten bewaren.",
+        decision_body="het college van burgemeester en wethouders van Voorbeeldstad",
     )
 
     text = pdf_text(letter.absolute_path)
     assert "besluit in de zin van de Algemene wet bestuursrecht" in text
-    assert "binnen zes weken" in text and "bezwaar maken" in text
+    assert (
+        "binnen zes weken na de dag waarop deze brief is verzonden een bezwaarschrift indienen "
+        "bij het college van burgemeester en wethouders van Voorbeeldstad"
+    ) in text
+    assert "beroep instellen bij de rechtbank (artikel 8:1 Awb)" in text
     assert "Autoriteit Persoonsgegevens" in text
-    assert "in beroep gaan bij de rechtbank (artikel 79 AVG)" in text
+    # The remedy of a private controller does not apply to a public body.
+    assert "artikel 79 AVG" not in text and "artikel 35" not in text
 
 
 def test_a_subject_without_postal_address_is_addressed_by_e_mail(make_case, make_letter):

@@ -57,10 +57,11 @@ def test_it_writes_html_for_template_designers(make_case, tmp_path):
     target = tmp_path / "letter.html"
 
     call_command("render_letter", case.reference, "refusal", "--html", "-o", str(target),
-                 "--set", "reasons=Kennelijk ongegrond.")  # fmt: skip
+                 "--set", "ground=excessive",
+                 "--set", "reasons=Zesde gelijke verzoek.")  # fmt: skip
 
     html = target.read_text()
-    assert html.startswith("<!DOCTYPE html>") and "Kennelijk ongegrond." in html
+    assert html.startswith("<!DOCTYPE html>") and "Zesde gelijke verzoek." in html
     assert "/static/letters/letter.css" in html
 
 

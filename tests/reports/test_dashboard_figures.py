@@ -33,7 +33,7 @@ def test_it_counts_open_requests_by_status_due_date_assignee_and_age(dataset, zo
     }
     assert work.open_total == 6  # the unconfirmed Q is not a request yet
     assert work.overdue == 2  # K (due 2 Nov) and P (extended to 17 Nov)
-    assert work.due_this_week == 2  # L (today) and M (Friday 20 Nov)
+    assert work.due_next_days == 2  # L (today) and M (Friday 20 Nov), up to Wednesday 25 Nov
     assert work.mine == 2  # L and N
     assert selectors.workload(today=TODAY, user=oyvind).mine == 1  # M
     assert [(a.bucket.first_day, a.not_overdue, a.overdue) for a in work.by_age] == [

@@ -31,15 +31,16 @@ def test_it_shows_the_officers_numbers_in_english(dataset, zoe):
     _response, page = _dashboard(zoe, "en")
     assert {key: tile["number"] for key, tile in page.tiles.items()} == {
         "overdue": "2",
-        "week": "2",
+        "7days": "2",
         "mine": "2",
         "open": "6",
         "on-time": "71%",
     }
     assert page.tiles["overdue"]["label"] == "Overdue"
     assert page.tiles["overdue"]["url"] == f"{CASES}?due=overdue"
-    assert page.tiles["week"]["url"] == f"{CASES}?due=week"
-    assert page.tiles["week"]["help"] == "due from today up to Sunday 22 November"
+    assert page.tiles["7days"]["label"] == "Due within 7 days"
+    assert page.tiles["7days"]["url"] == f"{CASES}?due=7days"
+    assert page.tiles["7days"]["help"] == "due from today up to and including Wednesday 25 November"
     assert page.tiles["mine"]["url"] == f"{CASES}?assignee=me"
     assert page.tiles["open"]["url"] == f"{CASES}?status=open"
     assert page.tiles["on-time"]["label"] == "Answered on time, Sep–Nov 2026"
@@ -123,7 +124,7 @@ def test_it_shows_the_same_numbers_in_dutch(dataset, zoe):
     assert "Openstaande verzoeken naar leeftijd" in html
 
 
-@pytest.mark.parametrize("tile", ["overdue", "week", "mine", "open"])
+@pytest.mark.parametrize("tile", ["overdue", "7days", "mine", "open"])
 def test_each_number_opens_the_list_of_exactly_those_requests(dataset, zoe, tile):
     client = client_for(zoe, "en")
     page = read_dashboard(client.get(INDEX).content.decode())
@@ -162,7 +163,7 @@ def test_it_shows_an_empty_dashboard_without_errors(frozen_clock, zoe):
     _response, page = _dashboard(zoe, "en")
     assert {key: tile["number"] for key, tile in page.tiles.items()} == {
         "overdue": "0",
-        "week": "0",
+        "7days": "0",
         "mine": "0",
         "open": "0",
         "on-time": "–",
