@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, F, Q, Value, When
 from django.db.models import Case as SqlCase
-from django.db.models.functions import TruncDate, Upper
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import clock, deadlines
+from . import clock, deadlines, search
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
@@ -148,16 +148,30 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def search(self, term: str):
-        """What the officers' search box finds: a reference (``DSAR-2026-00042`` or its
-        beginning), an e-mail address (exact, any case; indexed) or part of a name."""
+        """What the officers' search box finds (admin and API): a reference in any of its
+        forms ("00174", "2026-00174", "DSAR-2026-00174", or the beginning of one), or part of
+        the subject's name or e-mail address, regardless of case and accents
+        (``cases.search``)."""
         term = term.strip()
         if not term:
             return self
-        if term.upper().startswith("DSAR-"):
+        if reference := search.parse_reference(term):
+            year, digits = reference
+            if year is None:
+                return self.filter(reference_number=int(digits))
+            # Exact, or the beginning of longer references ("2026-001" finds 00100-00199).
+            return self.filter(
+                Q(reference_year=year, reference_number=int(digits))
+                | Q(reference__startswith=f"DSAR-{year}-{digits}")
+            )
+        if term.upper().startswith("DSAR"):
             return self.filter(reference__startswith=term.upper())
-        if "@" in term:
-            return self.filter(subject_email__iexact=term)
-        return self.filter(subject_name__icontains=term)
+        # Both sides folded by the same SQL function; on PostgreSQL trigram indexes on the
+        # folded name and e-mail address serve the two LIKEs (migration 0012).
+        folded = search.Folded(Value(term))
+        return self.alias(
+            folded_name=search.Folded("subject_name"), folded_email=search.Folded("subject_email")
+        ).filter(Q(folded_name__contains=folded) | Q(folded_email__contains=folded))
 
 
 class ReferenceCounter(models.Model):
@@ -343,8 +357,15 @@ class Case(models.Model):
                 name="case_type_idx",
             ),
             models.Index(fields=("channel",), name="case_channel_idx"),
-            # Search matches e-mail addresses case-insensitively (subject_email__iexact).
-            models.Index(Upper("subject_email"), name="case_subject_email_idx"),
+            # Search by a reference's number without its year ("00174"); the unique
+            # constraint's index starts with the year.
+            models.Index(
+                fields=("reference_number",),
+                name="case_reference_number_idx",
+                condition=Q(reference_number__isnull=False),
+            ),
+            # Search by part of a name or e-mail address: trigram GIN indexes on the folded
+            # columns, PostgreSQL only, so created by migration 0012 and not declared here.
         ]
         permissions = [
             ("work_case", _("Can assign, verify identity, pause and resume requests")),

@@ -6,11 +6,10 @@ needs, and a button on the case page when it applies to the case; every one call
 there, which changes the case through ``cases.services`` and plans what follows.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -44,10 +43,16 @@ OPEN = "open"
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Open requests by default: the queue an officer works from."""
+    """Open requests by default: the queue an officer works from. A search looks through all
+    requests unless a status is chosen: a reference typed in should find its case, closed or
+    not."""
 
     title = _("status")
     parameter_name = "status"
+
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get(SEARCH_VAR, "").strip())
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         return [
@@ -57,7 +62,7 @@ class StatusFilter(admin.SimpleListFilter):
         ]
 
     def value(self):
-        return super().value() or OPEN
+        return super().value() or (ALL if self.searching else OPEN)
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -108,8 +113,13 @@ class DueFilter(admin.SimpleListFilter):
         return [
             ("overdue", _("Overdue")),
             ("today", _("Due today")),
-            ("week", _("Due this week")),
             (
+                "7days",  # the dashboard's tile of that name links here
+                ngettext("Due within %(days)d day", "Due within %(days)d days", deadlines.NEXT_DAYS)
+                % {"days": deadlines.NEXT_DAYS},
+            ),
+            (
+                # What the orange "soon" badge marks (Case.urgency), from the same setting.
                 "soon",
                 ngettext(
                     "Due within %(days)d working day", "Due within %(days)d working days", days
@@ -125,9 +135,8 @@ class DueFilter(admin.SimpleListFilter):
             return queryset.overdue(today)
         if value == "today":
             return queryset.due_between(today, today)
-        if value == "week":
-            sunday = today + datetime.timedelta(days=6 - today.weekday())
-            return queryset.due_between(today, sunday)
+        if value == "7days":
+            return queryset.due_between(today, deadlines.last_of_next_days(today))
         if value == "soon":
             return queryset.due_within(settings.DSAR_DUE_SOON_WORKING_DAYS, today)
         return queryset
