@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the app for development: sets everything up, migrates, seeds demo data, creates a demo
-# officer (prints its login), then runs the web server, a Celery worker and Celery beat.
+# Runs the app for development: sets everything up, migrates, seeds demo data, creates two demo
+# logins, a privacy officer and a DPO (prints both), then runs the web server, a Celery worker
+# and Celery beat.
 # With no DATABASE_URL/REDIS_URL set, this is SQLite, a filesystem Celery broker and e-mail
 # written as files, all under var/. A child that ends is started again after a short pause
 # (1 s, doubling up to 30 s while it keeps failing at once), with its name and exit status in
@@ -28,7 +29,7 @@ bash scripts/setup.sh
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py seed_demo --cases 300 --if-empty
-"$PY" manage.py create_demo_officer
+"$PY" manage.py create_demo_logins
 
 # Each child runs in its own process group (job control on), so that the terminal's Ctrl-C
 # reaches only this script, which then stops them in order, and so that whatever a child
