@@ -1,0 +1,279 @@
+"""The table of what each letter says, per letter kind × outcome × language (issue 17): the
+elements that must appear (the ground the officer chose, the remedies with the Autoriteit
+Persoonsgegevens, the court and the six-week term of UAVG art. 35 where a request is refused,
+the Awb route for a public body) and those that must not (an Art 12(5) accusation nobody
+chose, "vinden", a refusal of an objection worded as a refusal of a request, a date that has
+passed, another citation style).
+
+The letters are rendered to HTML with the templates the PDF is made from (faster than
+WeasyPrint, the same words); test_letter_text.py reads the PDFs themselves."""
+
+import datetime
+import html
+import re
+
+import pytest
+
+from letters import rendering, services
+from letters.models import LetterType, OrganisationProfile
+
+pytestmark = pytest.mark.django_db
+
+# The cases are received on 5 March 2026 (due 2 April, extended 2 June); letters are dated
+# 20 March unless a row says otherwise.
+LETTER_DATE = datetime.date(2026, 3, 20)
+
+REMEDIES = {
+    "nl": [
+        "klacht in te dienen bij de Autoriteit Persoonsgegevens",
+        "(artikel 77 AVG)",
+        "naar de rechter stappen (artikel 79 AVG)",
+        "binnen zes weken nadat u deze brief heeft ontvangen (artikel 35, tweede lid, UAVG)",
+    ],
+    "en": [
+        "lodge a complaint with the Dutch Data Protection Authority",
+        "(Article 77 GDPR)",
+        "go to court (Article 79 GDPR)",
+        "within six weeks of receiving this letter (Article 35(2) of the Dutch GDPR "
+        "Implementation Act, UAVG)",
+    ],
+}
+AWB_REMEDIES = {
+    "nl": [
+        "besluit in de zin van de Algemene wet bestuursrecht",
+        "een bezwaarschrift indienen bij het college van burgemeester en wethouders van "
+        "Voorbeeldstad",
+        "beroep instellen bij de rechtbank (artikel 8:1 Awb)",
+        "klacht in te dienen bij de Autoriteit Persoonsgegevens",
+    ],
+    "en": [
+        "decision (besluit) within the meaning of the Dutch General Administrative Law Act",
+        "notice of objection (bezwaarschrift) with het college van burgemeester en wethouders "
+        "van Voorbeeldstad",
+        "appeal against it to the district court (rechtbank) (Article 8:1 Awb)",
+        "lodge a complaint with the Dutch Data Protection Authority",
+    ],
+}
+NOT_PUBLIC = {"nl": ["artikel 79 AVG", "artikel 35"], "en": ["Article 79 GDPR", "Article 35"]}
+NOT_PRIVATE = {"nl": ["Awb", "bezwaarschrift"], "en": ["Awb", "notice of objection"]}
+# Never, in any letter: a template left unrendered, the other citation styles, "vinden".
+NEVER = {
+    "nl": ["{{", "{%", "art. 15 lid", "Uitvoeringswet AVG", "grotendeels", " vóór "],
+    "en": ["{{", "{%", "Art. 15(", "most of your data"],
+}
+NEVER_PATTERNS = {"nl": [r"\bvind(en|t)\b", r"\b(je|jij|jouw)\b"], "en": []}
+ACCUSATION = {"nl": "kennelijk ongegrond", "en": "manifestly unfounded"}
+PUBLIC_BODY = "het college van burgemeester en wethouders van Voorbeeldstad"
+
+
+def row(letter, request_type, outcome, fields, nl, en, *, public=False, extended=False,
+        letter_date=LETTER_DATE, case_fields=None):  # fmt: skip
+    """One line of the table: ``nl`` and ``en`` are (must appear, must not appear)."""
+    return pytest.param(
+        letter, request_type, fields, {"nl": nl, "en": en}, public, extended, letter_date,
+        case_fields or {}, id=f"{letter}-{request_type}-{outcome}",
+    )  # fmt: skip
+
+
+TABLE = [
+    # --- Refusals: the ground is the officer's, worded with "achten" -------------------------
+    row(LetterType.REFUSAL, "access", "unfounded",
+        {"ground": "unfounded", "reasons": "U vraagt om gegevens die u gisteren ontving."},
+        (["Wij wijzen uw verzoek af.",
+          "Wij achten uw verzoek kennelijk ongegrond (artikel 12, vijfde lid, AVG)",
+          "wij moeten kunnen aantonen dat uw verzoek kennelijk ongegrond is", *REMEDIES["nl"]],
+         NOT_PRIVATE["nl"]),
+        (["We refuse your request.",
+          "We consider your request manifestly unfounded (Article 12(5) GDPR)",
+          "it is for us to demonstrate that your request is manifestly unfounded",
+          *REMEDIES["en"]], NOT_PRIVATE["en"])),
+    row(LetterType.REFUSAL, "access", "excessive",
+        {"ground": "excessive", "reasons": "Dit is uw zesde gelijke verzoek dit jaar."},
+        (["Wij achten uw verzoek buitensporig", "wij moeten kunnen aantonen",
+          *REMEDIES["nl"]], []),
+        (["We consider your request excessive", "it is for us to demonstrate",
+          *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "rectification", "data-accurate",
+        {"ground": "data_accurate", "checked": "Uw geboortedatum in de BRP-uittreksel van 2024.",
+         "reasons": "Uw geboortedatum klopt."},
+        (["Wij achten de gegevens die u wilt laten corrigeren juist en volledig",
+          "(artikel 16 AVG)", "Wat wij hebben gecontroleerd",
+          "Uw geboortedatum in de BRP-uittreksel van 2024.",
+          "artikel 18, eerste lid, onder a, AVG", *REMEDIES["nl"]],
+         ["identiteit", "artikel 12, vijfde lid"]),
+        (["We consider the data you asked us to rectify accurate and complete",
+          "(Article 16 GDPR)", "What we checked",
+          "Uw geboortedatum in de BRP-uittreksel van 2024.", "Article 18(1)(a) GDPR",
+          *REMEDIES["en"]], ["identity", "Article 12(5)"])),
+    row(LetterType.REFUSAL, "restriction", "not-applicable",
+        {"ground": "18_1_not_met", "reasons": "U betwist de juistheid niet."},
+        (["(artikel 18, eerste lid, AVG)", *REMEDIES["nl"]], []),
+        (["(Article 18(1) GDPR)", *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "portability", "not-applicable",
+        {"ground": "20_not_applicable", "reasons": "Het gaat om gegevens uit onze eigen analyse."},
+        (["(artikel 20, eerste lid, AVG)", *REMEDIES["nl"]], []),
+        (["(Article 20(1) GDPR)", *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "access", "identity",
+        {"ground": "identity", "reasons": "Het e-mailadres hoort niet bij een klant."},
+        (["Wij hebben niet kunnen vaststellen dat u de persoon bent",
+          "(artikel 12, tweede en zesde lid, AVG)", *REMEDIES["nl"]], []),
+        (["We have not been able to establish that you are the person",
+          "(Article 12(2) and (6) GDPR)", *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "access", "uavg-41",
+        {"ground": "uavg_41", "uavg_interest": "d",
+         "reasons": "Er loopt een strafrechtelijk onderzoek waarover wij niets mogen zeggen."},
+        (["artikel 41, eerste lid, onder d, UAVG (met artikel 23 AVG)",
+          "de opsporing en de vervolging van strafbare feiten", *REMEDIES["nl"]], []),
+        (["Article 41(1)(d) of the Dutch GDPR Implementation Act, UAVG (with Article 23 GDPR)",
+          "prosecution of criminal offences", *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "erasure", "legal-obligation",
+        {"ground": "17_3_b_obligation",
+         "legal_basis": "artikel 52 Algemene wet inzake rijksbelastingen",
+         "reasons": "Facturen bewaren wij zeven jaar."},
+        (["wettelijke verplichting: artikel 52 Algemene wet inzake rijksbelastingen "
+          "(artikel 17, derde lid, onder b, AVG)", *REMEDIES["nl"]], []),
+        (["legal obligation: artikel 52 Algemene wet inzake rijksbelastingen "
+          "(Article 17(3)(b) GDPR)", *REMEDIES["en"]], [])),
+    row(LetterType.REFUSAL, "access", "public-body",
+        {"ground": "rights_of_others", "reasons": "De notulen gaan over uw buren.",
+         "decision_body": PUBLIC_BODY},
+        (["(artikel 15, vierde lid, AVG)", *AWB_REMEDIES["nl"]], NOT_PUBLIC["nl"]),
+        (["(Article 15(4) GDPR)", *AWB_REMEDIES["en"]], NOT_PUBLIC["en"]), public=True),
+    # --- An objection is upheld or not; never "afgewezen" like a request ----------------------
+    row(LetterType.REFUSAL, "objection", "compelling-grounds",
+        {"ground": "21_compelling", "reasons": "De camerabeelden zijn nodig voor aangifte."},
+        (["Uw bezwaar tegen de verwerking: wij geven er geen gehoor aan",
+          "Wij geven geen gehoor aan uw bezwaar.", "(artikel 21, eerste lid, AVG)",
+          *REMEDIES["nl"]], ["Wij wijzen uw verzoek af", "afgewezen", "afwijzen"]),
+        (["Your objection to the processing: not upheld", "We do not uphold your objection.",
+          "(Article 21(1) GDPR)", *REMEDIES["en"]], ["We refuse your request", "refuse"])),
+    row(LetterType.REFUSAL, "objection", "partly",
+        {"scope": "partial", "granted": "Wij sturen u geen nieuwsbrief meer.",
+         "ground": "21_legal_claims", "reasons": "Uw dossier is nodig in een lopende procedure."},
+        (["wij geven er gedeeltelijk gehoor aan", "Wat wij wel hebben gedaan",
+          *REMEDIES["nl"]], ["Wij wijzen uw verzoek af", "afgewezen"]),
+        (["partly upheld", "We uphold your objection in part", *REMEDIES["en"]],
+         ["We refuse your request", "refuse"])),
+    row(LetterType.REFUSAL, "objection", "public-body",
+        {"ground": "21_compelling", "reasons": "Handhaving van de APV.",
+         "decision_body": PUBLIC_BODY},
+        (["Wij geven geen gehoor aan uw bezwaar.", *AWB_REMEDIES["nl"],
+          "dit bezwaarschrift tegen ons besluit is iets anders dan uw bezwaar tegen de "
+          "verwerking van uw persoonsgegevens (artikel 21 AVG)"],
+         ["Wij wijzen uw verzoek af", *NOT_PUBLIC["nl"]]),
+        (["We do not uphold your objection.", *AWB_REMEDIES["en"],
+          "this notice of objection against our decision is not the same as your objection "
+          "to the processing of your personal data (Article 21 GDPR)"],
+         ["We refuse your request", *NOT_PUBLIC["en"]]), public=True),
+    row(LetterType.OBJECTION_UPHELD, "objection", "direct-marketing",
+        {"processing": "Onze nieuwsbrief en aanbiedingen per post."},
+        (["Wij hebben uw bezwaar gegrond verklaard en geven er gehoor aan.",
+          "(artikel 21, tweede en derde lid, AVG)"],
+         ["Wij wijzen uw verzoek af", "afgewezen", "artikel 79 AVG", "toegewezen"]),
+        (["We have upheld your objection.", "(Article 21(2) and (3) GDPR)"],
+         ["We refuse your request", "Article 79 GDPR"]),
+        case_fields={"objection_direct_marketing": True}),
+    row(LetterType.OBJECTION_UPHELD, "objection", "no-compelling-grounds",
+        {"processing": "Profilering voor aanbiedingen.", "direct_marketing": "no"},
+        (["gegrond verklaard", "(artikel 21, eerste lid, AVG)"], ["Wij wijzen uw verzoek af"]),
+        (["We have upheld your objection.", "(Article 21(1) GDPR)"], ["We refuse"])),
+    # --- Erasure: all, or part with the Art 17(3) ground that applies -------------------------
+    row(LetterType.ERASURE_DONE, "erasure", "all", {},
+        (["uw gegevens zijn verwijderd", "Wij hebben uw verzoek uitgevoerd."],
+         ["gedeeltelijk", "wijzen wij uw verzoek af", "artikel 79 AVG", "artikel 17, derde lid"]),
+        (["your data has been erased", "We have done what you asked."],
+         ["partly", "refuse", "Article 79 GDPR", "Article 17(3)"])),
+    row(LetterType.ERASURE_DONE, "erasure", "part-kept-by-law",
+        {"retained": "Uw facturen van 2025, tot 1 januari 2033.",
+         "retention_ground": "17_3_b_obligation",
+         "legal_basis": "artikel 52 Algemene wet inzake rijksbelastingen"},
+        (["uw gegevens zijn gedeeltelijk verwijderd",
+          "Wij hebben uw verzoek gedeeltelijk uitgevoerd.",
+          "wettelijke verplichting: artikel 52 Algemene wet inzake rijksbelastingen "
+          "(artikel 17, derde lid, onder b, AVG)", *REMEDIES["nl"]], NOT_PRIVATE["nl"]),
+        (["your data has been partly erased", "We have done part of what you asked.",
+          "legal obligation: artikel 52 Algemene wet inzake rijksbelastingen "
+          "(Article 17(3)(b) GDPR)", *REMEDIES["en"]], NOT_PRIVATE["en"])),
+    row(LetterType.ERASURE_DONE, "erasure", "part-kept-public-task",
+        {"retained": "Uw bouwdossier.", "retention_ground": "17_3_b_public_task",
+         "legal_basis": "artikel 3 Archiefwet 1995", "decision_body": PUBLIC_BODY},
+        (["gedeeltelijk verwijderd",
+          "taak van algemeen belang of voor de uitoefening van openbaar gezag die ons is "
+          "opgedragen: artikel 3 Archiefwet 1995", *AWB_REMEDIES["nl"]], NOT_PUBLIC["nl"]),
+        (["partly erased", "in the exercise of official authority assigned to us: artikel 3 "
+          "Archiefwet 1995", *AWB_REMEDIES["en"]], NOT_PUBLIC["en"]), public=True),
+    # --- Dates: never a date in the past; "uiterlijk op" as case_extend accepts ---------------
+    row(LetterType.ACKNOWLEDGEMENT, "access", "on-time", {},
+        (["Uiterlijk beantwoord op 2 april 2026", "uiterlijk op 2 april 2026",
+          "Dat laten wij u dan uiterlijk op 2 april 2026 weten"], ["verstreken"]),
+        (["Answer due by 2 April 2026", "by 2 April 2026 at the latest (Article 12(3) GDPR)"],
+         ["passed", "before 2 April"])),
+    row(LetterType.ACKNOWLEDGEMENT, "access", "late", {},
+        (["Termijn verstreken op 2 april 2026", "Die termijn is verstreken.",
+          "Wij beantwoorden uw verzoek zo snel mogelijk."],
+         ["Uiterlijk beantwoord op", "verlengen", "uiterlijk op 2 april 2026 weten"]),
+        (["Time limit passed on 2 April 2026", "That time limit has passed."],
+         ["Answer due by", "extend"]), letter_date=datetime.date(2026, 4, 7)),
+    row(LetterType.ACKNOWLEDGEMENT, "access", "extended", {},
+        (["Uiterlijk beantwoord op 2 juni 2026", "Wij hebben de termijn met twee maanden "
+          "verlengd"], ["2 april 2026", "mogen wij deze termijn"]),
+        (["Answer due by 2 June 2026", "We have extended the time limit by two months"],
+         ["2 April 2026", "we may extend"]), extended=True),
+    row(LetterType.EXTENSION_NOTICE, "access", "told-late", {},
+        (["Wij hadden u deze verlenging uiterlijk op 2 april 2026 moeten laten weten",
+          "U ontvangt ons antwoord uiterlijk op 2 juni 2026."], []),
+        (["We should have told you of this extension by 2 April 2026",
+          "You will receive our answer by 2 June 2026 at the latest."], []),
+        extended=True, letter_date=datetime.date(2026, 4, 3)),
+    row(LetterType.EXTENSION_NOTICE, "access", "after-the-new-date", {},
+        (["Ook de verlengde termijn is op 2 juni 2026 verstreken."],
+         ["U ontvangt ons antwoord uiterlijk op 2 juni 2026"]),
+        (["The extended time limit also passed on 2 June 2026."],
+         ["You will receive our answer by 2 June 2026"]),
+        extended=True, letter_date=datetime.date(2026, 6, 5)),
+    # --- One citation style -------------------------------------------------------------------
+    row(LetterType.ACCESS_ANSWER, "access", "granted", {},
+        (["artikel 15, eerste lid, onder a, AVG", "artikel 15, tweede lid, AVG"], []),
+        (["Article 15(1)(a) GDPR", "Article 15(2) GDPR"], [])),
+]  # fmt: skip
+
+
+def letter_text(markup: str) -> str:
+    body = markup.split("<body", 1)[1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("letter_type", "request_type", "fields", "expected", "public", "extended", "letter_date",
+     "case_fields"),
+    TABLE,
+)  # fmt: skip
+def test_the_letter_says_what_it_must_and_nothing_it_must_not(
+    make_case, letter_type, request_type, fields, expected, public, extended, letter_date,
+    case_fields, language,
+):  # fmt: skip
+    if public:
+        profile = OrganisationProfile.load()
+        profile.public_body = True
+        profile.save()
+    case = make_case(request_type, extended=extended, **case_fields)
+    spec, profile, cleaned = services.letter_prepare(
+        case=case, letter_type=letter_type, language=language, fields=fields
+    )
+
+    text = letter_text(
+        rendering.render_html(
+            spec, case=case, profile=profile, language=language, fields=cleaned,
+            letter_date=letter_date,
+        )
+    )  # fmt: skip
+
+    must, must_not = expected[language]
+    must_not = [*must_not, *NEVER[language]]
+    if fields.get("ground") != "unfounded":
+        must_not.append(ACCUSATION[language])
+    missing = [phrase for phrase in must if phrase not in text]
+    present = [phrase for phrase in must_not if phrase in text]
+    present += [p for p in NEVER_PATTERNS[language] if re.search(p, text, re.IGNORECASE)]
+    assert not missing and not present, f"missing {missing}, present {present} in:\n{text}"
