@@ -17,6 +17,9 @@ DEBUG = False
 # caching itself is tested with the setting turned on (tests/reports/test_dashboard_page.py).
 DSAR_DASHBOARD_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The example organisation is a B.V.: with a KvK number, as its letters must show one
+# (letters.W003; tests/letters/test_organisation_kvk_number.py tests it without).
+DSAR_ORGANISATION = {**DSAR_ORGANISATION, "kvk": "12345678"}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
