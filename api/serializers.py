@@ -29,6 +29,7 @@ from cases.models import (
     Status,
 )
 from cases.text import clean_text
+from casework import timeline
 from casework.actions import available_actions
 from casework.forms import RequestForm
 
@@ -127,11 +128,17 @@ class EventOutputSerializer(serializers.Serializer):
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     changes = serializers.SerializerMethodField()
-    message = serializers.CharField()
+    message = serializers.CharField(help_text="What a person wrote: a reason, a note, a message.")
+    text = serializers.SerializerMethodField(
+        help_text="The event in a sentence, in the language of the request (Accept-Language)."
+    )
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_changes(self, event: CaseEvent) -> dict:
         return event.changes
+
+    def get_text(self, event: CaseEvent) -> str:
+        return timeline.sentence(event)
 
     def get_kind_display(self, event: CaseEvent) -> str:
         return event.get_kind_display()

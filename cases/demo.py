@@ -308,7 +308,7 @@ def _events_for(case: Case) -> list[CaseEvent]:
             EventKind.CREATED,
             case.received_at,
             to_status=Status.NEW,
-            message=str(case.get_channel_display()),
+            changes={"channel": case.channel},
         )
     ]
     if officer:

@@ -73,7 +73,7 @@ _ACTION_LABELS = {
 }
 
 
-def _set_status(case: Case, actor: Actor, to_status: str, now, message: str = "") -> None:
+def _set_status(case: Case, actor: Actor, to_status: str, now) -> None:
     from_status = case.status
     case.status = to_status
     record_event(
@@ -83,7 +83,6 @@ def _set_status(case: Case, actor: Actor, to_status: str, now, message: str = ""
         at=now,
         from_status=from_status,
         to_status=to_status,
-        message=message,
     )
 
 
@@ -195,7 +194,7 @@ def case_create(
             EventKind.CREATED,
             at=now,
             to_status=case.status,
-            message=case.get_channel_display(),
+            changes={"channel": case.channel},
         )
     return case
 
@@ -371,7 +370,7 @@ def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=N
     case = _lock(case_id)
     _require(case, "pause")
     pause = CasePause.objects.create(case=case, reason=reason, note=note.strip(), started_at=now)
-    _set_status(case, actor, Status.WAITING, now, message=pause.get_reason_display())
+    _set_status(case, actor, Status.WAITING, now)
     case.save()
     record_event(
         case,
@@ -475,8 +474,7 @@ def case_record_extension_notice(
         actor,
         EventKind.EXTENSION_NOTIFIED,
         at=now,
-        changes={"notified_on": notified_on.isoformat()},
-        message=_("Told after the original due date: too late under Art 12(3).") if late else "",
+        changes={"notified_on": notified_on.isoformat(), "late": late},
     )
     return case
 

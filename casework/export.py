@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from accounts.log import record_security_event
 from accounts.models import SecurityEventKind
 from cases.models import Case
+from casework import timeline
 from letters.models import Letter
 from letters.rendering import html_to_pdf
 from notifications.models import OutboundEmail
@@ -174,7 +175,7 @@ def export_pdf(case: Case, *, language: str | None = None, now=None) -> bytes:
             {
                 "case": case,
                 "data": data,
-                "events": case.events.order_by("at", "pk"),
+                "timeline": timeline.entries(case.events.order_by("at", "pk")),
                 "exported_at": timezone.localtime(now),
             },
         )

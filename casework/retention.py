@@ -30,7 +30,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.log import record_security_event
 from accounts.models import SecurityEventKind
@@ -68,6 +67,7 @@ KEPT_CHANGE_KEYS = frozenset(
         "extended_due_date",
         "effective_due_date",
         "notified_on",
+        "late",
         "outcome",
         "received_at",
         "request_type",
@@ -91,6 +91,7 @@ KEPT_CHANGE_KEYS = frozenset(
         # this module
         "files_deleted",
         "retention_days",
+        "why",
         "letter_files_deleted",
     }
 )
@@ -312,21 +313,18 @@ def _delete_identity_documents(*, case_id: int, now) -> tuple[str, int]:
     if not files:
         return case.reference, 0
     SubjectFile.objects.filter(pk__in=[f.pk for f in files]).delete()
-    # Written in the active language, like the services' other messages in the trail.
+    # Why, as a code: the timeline (casework/timeline.py) says it in the reader's language.
     verified_at = case.identity_verified_at
     if verified_at is not None and all(f.submission.submitted_at <= verified_at for f in files):
-        why = _("Identity documents deleted: the identity was verified.")
+        why = {"why": "identity_verified"}
     else:
-        why = _("Documents deleted: the request was closed more than %(days)d days ago.") % {
-            "days": _days("DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS")
-        }
+        why = {"why": "closed", "retention_days": _days("DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS")}
     record_event(
         case,
         Actor.system(),
         EventKind.DOCUMENTS_DELETED,
         at=now,
-        changes={"files_deleted": len(files)},
-        message=why,
+        changes={"files_deleted": len(files), **why},
     )
     _delete_files_after_commit([f.storage_path for f in files])
     return case.reference, len(files)
@@ -389,8 +387,6 @@ def _anonymise(*, case_id: int, now) -> str:
             "files_deleted": len(paths),
             "letter_files_deleted": len(letter_files),
         },
-        message=_("Personal data anonymised: the request was closed more than %(days)d days ago.")
-        % {"days": days},
     )
     _delete_files_after_commit(paths + letter_files)
     return case.reference

@@ -221,12 +221,6 @@ def letter_generate(
                     "language": language,
                     "sha256": digest,
                 },
-                message=_("%(letter)s, version %(version)d (%(language)s) generated")
-                % {
-                    "letter": spec.label,
-                    "version": letter.version,
-                    "language": language.upper(),
-                },
             )
     except BaseException as exc:
         path.unlink(missing_ok=True)
@@ -308,9 +302,14 @@ def letter_send(*, letter_id: int, actor: Actor, now=None) -> Letter:
         actor,
         EventKind.LETTER,
         at=now,
-        changes={"letter": letter.pk, "action": "sent", "channel": "email", "email": email.pk},
-        message=_("%(letter)s, version %(version)d sent by e-mail")
-        % {"letter": letter.get_letter_type_display(), "version": letter.version},
+        changes={
+            "letter": letter.pk,
+            "action": "sent",
+            "type": letter.letter_type,
+            "version": letter.version,
+            "channel": "email",
+            "email": email.pk,
+        },
     )
     _after_sent(letter, case, local_date(now))
     letter.refresh_from_db()
@@ -337,14 +336,10 @@ def letter_record_posted(
         changes={
             "letter": letter.pk,
             "action": "sent",
+            "type": letter.letter_type,
+            "version": letter.version,
             "channel": "post",
             "posted_on": posted_on.isoformat(),
-        },
-        message=_("%(letter)s, version %(version)d sent by post on %(date)s")
-        % {
-            "letter": letter.get_letter_type_display(),
-            "version": letter.version,
-            "date": posted_on.isoformat(),
         },
     )
     _after_sent(letter, case, posted_on)
@@ -377,9 +372,14 @@ def closure_attachments(case: Case) -> list[dict]:
         Actor.system(),
         EventKind.LETTER,
         at=now,
-        changes={"letter": letter.pk, "action": "sent", "channel": "email", "with": CLOSURE_KIND},
-        message=_("%(letter)s, version %(version)d attached to the closure notice")
-        % {"letter": letter.get_letter_type_display(), "version": letter.version},
+        changes={
+            "letter": letter.pk,
+            "action": "sent",
+            "type": letter.letter_type,
+            "version": letter.version,
+            "channel": "email",
+            "with": CLOSURE_KIND,
+        },
     )
     return [attachment_for(letter)]
 
@@ -398,8 +398,12 @@ def letter_record_download(*, letter_id: int, now=None) -> None:
                 Actor.subject(),
                 EventKind.LETTER,
                 at=now,
-                changes={"letter": letter.pk, "action": "downloaded"},
-                message=f"{letter.get_letter_type_display()}, v{letter.version}",
+                changes={
+                    "letter": letter.pk,
+                    "action": "downloaded",
+                    "type": letter.letter_type,
+                    "version": letter.version,
+                },
             )
 
 

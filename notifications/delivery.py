@@ -22,8 +22,7 @@ from django.core.mail.utils import DNS_NAME
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from cases import clock
 from cases.audit import Actor, record_event
@@ -288,7 +287,6 @@ def _mark_sent(email: OutboundEmail, subject: str, body: str) -> None:
                 EventKind.EMAIL,
                 at=sent_at,
                 changes={"email": email.pk, "kind": email.kind, "state": State.SENT},
-                message=subject,
             )
 
 
@@ -299,18 +297,18 @@ def _fail(email: OutboundEmail, result: DeliveryResult, error: str) -> DeliveryR
             state=State.FAILED, last_error=error, claimed_at=None
         )
         if updated and email.to_subject and email.case_id:
-            with translation.override(settings.LANGUAGE_CODE):
-                message = _("Not delivered (%(kind)s): %(error)s") % {
-                    "kind": email.get_kind_display(),
-                    "error": error,
-                }
+            # The error as the mail server gave it; the timeline puts it into words.
             record_event(
                 email.case,
                 Actor.system(),
                 EventKind.EMAIL,
                 at=now,
-                changes={"email": email.pk, "kind": email.kind, "state": State.FAILED},
-                message=message,
+                changes={
+                    "email": email.pk,
+                    "kind": email.kind,
+                    "state": State.FAILED,
+                    "error": error,
+                },
             )
     logger.error("email %s (%s) failed permanently after %s attempt(s)", email.pk, email.kind,
                  email.attempts)  # fmt: skip

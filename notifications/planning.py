@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases import clock, deadlines
 from cases.audit import Actor, record_event
@@ -182,7 +181,6 @@ def email_retry_failed(*, email_ids: Iterable[int], actor: Actor, now=None) -> i
                 EventKind.EMAIL,
                 at=now,
                 changes={"email": email.pk, "kind": email.kind, "state": State.PENDING},
-                message=_("Delivery retried: %(kind)s") % {"kind": email.get_kind_display()},
             )
         transaction.on_commit(lambda pk=email.pk: enqueue_delivery(pk))
     return len(emails)

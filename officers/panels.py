@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.permissions import may
+from cases import clock
 from cases.models import Case, SubjectSubmission
+from casework import next_steps
 from letters import catalogue
 
 # The case page shows at most this many e-mails, newest first, and links to the full list.
@@ -55,6 +58,38 @@ def letters(request, case: Case) -> dict:
         "compose_url": reverse("admin:letters_letter_compose", args=[case.pk]),
         "suggested": suggested,
     }
+
+
+def what_now(request, case: Case, offered: list[dict]) -> list[dict]:
+    """The "what now" panel: the steps :func:`casework.next_steps.next_steps` decides, each
+    with the buttons of the actions this user may take now (``offered``: the case page's
+    officer actions) or a link to the letter that answers it."""
+    buttons = {action["name"]: action for action in offered}
+    available = set(buttons)
+    if may(request.user, "generate_letters"):
+        available.add(next_steps.COMPOSE_LETTER)
+    steps = next_steps.next_steps(
+        case, today=clock.today(), facts=next_steps.case_facts(case), available=available
+    )
+    compose_url = reverse("admin:letters_letter_compose", args=[case.pk])
+    shown = []
+    for step in steps:
+        links = []
+        for name in step.actions:
+            if name == next_steps.COMPOSE_LETTER:
+                url = compose_url
+                if step.letter_type:
+                    url += f"?letter_type={step.letter_type}&language={case.subject_language}"
+                label = gettext("Write the reply letter")
+                if step.letter_type:
+                    label = gettext("New letter: %(letter)s") % {
+                        "letter": catalogue.get(step.letter_type).label
+                    }
+                links.append({"name": name, "label": label, "url": url})
+            else:
+                links.append(buttons[name])
+        shown.append({"step": step, "buttons": links})
+    return shown
 
 
 def export(request, case: Case) -> dict:

@@ -202,7 +202,8 @@ def test_it_records_a_created_event_with_the_staff_actor(officer_user):
     assert event.at == NOW
     assert (event.actor_type, event.actor, event.actor_label) == ("user", officer_user, "olga")
     assert (event.from_status, event.to_status) == ("", Status.NEW)
-    assert event.message == created.get_channel_display()
+    # Stored as a code, put into words when shown (casework/timeline.py).
+    assert (event.changes, event.message) == ({"channel": created.channel}, "")
 
 
 def test_it_records_a_created_event_with_the_subject_as_actor():

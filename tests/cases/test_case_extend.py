@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from cases import deadlines, services
 from cases.models import EventKind, Status
+from casework import timeline
 from tests.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_it_records_the_extension_notice_once_and_audits_it(case_in, actor):
     # A day told afterwards is kept as noon that day in Amsterdam.
     assert case.extension_notified_at == at(2026, 3, 9, 12)
     event = case.events.get(kind=EventKind.EXTENSION_NOTIFIED)
-    assert event.changes == {"notified_on": "2026-03-09"}
+    assert event.changes == {"notified_on": "2026-03-09", "late": False}
     assert event.message == ""
     assert event.at == at(2026, 3, 10)
     assert event.actor_label == "olga"
@@ -155,7 +156,7 @@ def test_the_extension_notice_defaults_to_now(case_in, actor):
     case.refresh_from_db()
     assert case.extension_notified_at == at(2026, 3, 10, 14)
     event = case.events.get(kind=EventKind.EXTENSION_NOTIFIED)
-    assert event.changes == {"notified_on": "2026-03-10"}
+    assert event.changes == {"notified_on": "2026-03-10", "late": False}
 
 
 def test_it_marks_a_notice_after_the_original_due_date_as_too_late(case_in, actor):
@@ -168,7 +169,9 @@ def test_it_marks_a_notice_after_the_original_due_date_as_too_late(case_in, acto
         )
 
     event = case.events.get(kind=EventKind.EXTENSION_NOTIFIED)
-    assert "too late" in event.message
+    assert event.changes == {"notified_on": "2026-04-03", "late": True}
+    with translation.override("en"):
+        assert "too late under Art 12(3)" in timeline.sentence(event)
 
 
 def test_it_refuses_an_extension_notice_dated_in_the_future(case_in, actor, snapshot):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import translation
 
 from accounts.models import SecurityEvent
 from cases import services
@@ -26,7 +27,7 @@ from cases.models import (
     SubjectSubmission,
 )
 from cases.tokens import status_token_create
-from casework import retention
+from casework import retention, timeline
 from letters.models import Letter
 from notifications.delivery import email_deliver
 from notifications.models import OutboundEmail, State
@@ -206,7 +207,7 @@ def test_the_purge_anonymises_deletes_and_keeps_what_it_must(
     event = CaseEvent.objects.filter(case=waiting).last()
     assert event.kind == EventKind.DOCUMENTS_DELETED
     assert event.actor_type == "system"
-    assert event.changes == {"files_deleted": 1}
+    assert event.changes == {"files_deleted": 1, "why": "identity_verified"}
     assert Case.objects.get(pk=waiting.pk).subject_name == "Wil Wacht"
 
     # 3. The old case: personal data gone, the facts kept.
@@ -349,7 +350,11 @@ def test_documents_of_a_never_verified_request_go_n_days_after_closing(
         retention.purge_expired()
     event = CaseEvent.objects.filter(case=case).last()
     assert event.kind == EventKind.DOCUMENTS_DELETED
-    assert "meer dan 30 dagen geleden afgesloten" in event.message  # Dutch: the default
+    assert event.changes == {"files_deleted": 1, "why": "closed", "retention_days": 30}
+    with translation.override("nl"):
+        assert timeline.sentence(event) == (
+            "1 document verwijderd: het verzoek is meer dan 30 dagen geleden afgesloten."
+        )
     assert not SubjectFile.objects.exists()
     assert not list(Path(settings.PRIVATE_FILES_ROOT).rglob("*.pdf"))
 

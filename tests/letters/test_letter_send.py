@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from cases import services as case_services
 from cases.models import CaseEvent, EventKind, IdentityMethod, Outcome
-from casework import actions
+from casework import actions, timeline
 from letters import services
 from letters.models import Letter, LetterType
 from notifications.delivery import email_deliver
@@ -107,9 +108,15 @@ def test_a_posted_letter_is_recorded(make_case, make_letter, actor):
     assert event.changes == {
         "letter": letter.pk,
         "action": "sent",
+        "type": "acknowledgement",
+        "version": 1,
         "channel": "post",
         "posted_on": "2026-03-20",
     }
+    with translation.override("nl"):
+        assert timeline.sentence(event) == (
+            "Brief op vrijdag 20 maart 2026 per post verstuurd: Ontvangstbevestiging, versie 1."
+        )
     assert not OutboundEmail.objects.filter(kind="letter").exists()
     with pytest.raises(services.LetterError):
         services.letter_record_posted(letter_id=letter.pk, actor=actor)

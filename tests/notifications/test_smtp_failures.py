@@ -67,7 +67,7 @@ def test_it_gives_up_after_the_last_attempt(celery_worker, smtp_server, fast_ret
     assert smtp_server.messages == []
     event = CaseEvent.objects.get(case=case, kind=EventKind.EMAIL)
     assert event.changes["state"] == State.FAILED
-    assert "451" in event.message
+    assert "451" in event.changes["error"]
 
 
 def test_a_permanent_rejection_is_not_retried(celery_worker, smtp_server, fast_retries):
