@@ -59,3 +59,16 @@ def test_the_number_of_queries_does_not_grow_with_the_timeline(api, case_in, off
         actions.pause(case_id=case.pk, actor=actor, reason="clarification", note="?", now=NOW)
         services.case_resume(case_id=case.pk, actor=actor, now=NOW)
     assert count() == few
+
+
+def test_each_event_comes_with_a_sentence_in_the_language_asked_for(api, case_in):
+    case = case_in(Status.WAITING, verified=True)
+    english = api.get(f"/api/cases/{case.pk}/").json()["timeline"]
+    assert english[0]["text"] == "Request received by post and registered."
+    assert english[-1]["text"] == (
+        "The data subject was asked for proof of identity; waiting for it."
+    )
+    dutch = api.get(f"/api/cases/{case.pk}/", headers={"accept-language": "nl"}).json()
+    assert dutch["timeline"][-1]["text"] == (
+        "De betrokkene is om een identiteitsbewijs gevraagd; wachten daarop."
+    )
