@@ -22,6 +22,12 @@ urlpatterns = [
         )
         for name, view in views.ACTION_VIEWS.items()
     ),
+    path("cases/<int:case_id>/messages/", views.CaseMessageListApi.as_view(), name="message-list"),
+    path(
+        "cases/<int:case_id>/messages/send/",
+        views.CaseMessageSendApi.as_view(),
+        name="message-send",
+    ),
     path("cases/<int:case_id>/letters/", views.CaseLetterListApi.as_view(), name="letter-list"),
     path(
         "cases/<int:case_id>/letters/generate/",

@@ -25,17 +25,20 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.permissions import WORK, users_with
+from accounts.permissions import WORK, may, users_with
 from cases import clock, ratelimit
 from cases.audit import Actor
 from cases.models import ANSWERED_ON_TIME, OPEN_STATUSES, Case, RequestType, Status
 from casework import actions
 from casework.actions import OFFICER_ACTIONS, OfficerAction
+from correspondence.models import Message
+from correspondence.services import message_send
 from letters import catalogue
 from letters import files as letter_files
 from letters.models import Letter
 from letters.services import letter_generate
 
+from . import message_serializers as ms
 from . import serializers as s
 from .errors import ErrorSerializer
 from .filters import (
@@ -57,6 +60,7 @@ from .permissions import (
 CASES_TAG = "cases"
 ACTIONS_TAG = "case actions"
 LETTERS_TAG = "letters"
+MESSAGES_TAG = "messages"
 
 logger = logging.getLogger(__name__)
 
@@ -360,6 +364,83 @@ def action_view(action: OfficerAction):
 
 API_ACTIONS = {name: action for name, action in OFFICER_ACTIONS.items() if action.in_api}
 ACTION_VIEWS = {name: action_view(action) for name, action in API_ACTIONS.items()}
+
+
+# --- Messages with the data subject (correspondence) -------------------------------------
+
+
+def _messages_context(request) -> dict:
+    return {"request": request, "may_view_files": may(request.user, "view_subject_files")}
+
+
+class CaseMessageListApi(APIView):
+    name = "Messages"
+    permission_classes = [IsOfficer]
+
+    @extend_schema(
+        operation_id="cases_messages_list",
+        summary="The messages with the data subject, oldest first",
+        description="The officers' messages and questions, and the subject's replies from "
+        "the status page (their files listed for users who may see them).",
+        tags=[MESSAGES_TAG],
+        responses={200: ms.MessageOutputSerializer(many=True), 404: NO_CASE, **OFFICER_ERRORS},
+    )
+    def get(self, request, case_id: int):
+        _visible_case_or_404(case_id)
+        messages = Message.objects.thread(case_id)
+        return Response(
+            ms.MessageOutputSerializer(messages, many=True, context=_messages_context(request)).data
+        )
+
+
+class CaseMessageSendApi(APIView):
+    name = "Send a message"
+    permission_classes = [requires(WORK, ACTION_MESSAGES[WORK])]
+
+    @extend_schema(
+        operation_id="cases_messages_send",
+        summary="Write to the data subject (a message, or a question that pauses the request)",
+        description="The message appears on the subject's status page; the subject is told "
+        "by e-mail that there is one, without its text. A question also pauses the request "
+        "(409 `illegal_transition` when it cannot wait now, e.g. it already waits) until the "
+        "subject replies; the subject is reminded once before `reply_by`, and the officer "
+        "is told after it.",
+        tags=[MESSAGES_TAG],
+        request=ms.MessageSendInputSerializer,
+        examples=[
+            OpenApiExample(
+                "A clarification question",
+                request_only=True,
+                value={
+                    "kind": "clarification_question",
+                    "body": "Which of your accounts is the request about?",
+                },
+            )
+        ],
+        responses={
+            201: ms.MessageOutputSerializer,
+            400: INVALID,
+            404: NO_CASE,
+            409: CONFLICT,
+            **OFFICER_ERRORS,
+        },
+    )
+    def post(self, request, case_id: int):
+        _visible_case_or_404(case_id)
+        serializer = ms.MessageSendInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        message = message_send(
+            case_id=case_id,
+            actor=Actor.staff(request.user),
+            body=data["body"],
+            kind=data["kind"],
+            reply_by=data.get("reply_by"),
+        )
+        return Response(
+            ms.MessageOutputSerializer(message, context=_messages_context(request)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # --- Reading around the cases ---------------------------------------------------------------

@@ -472,6 +472,8 @@ class EventKind(models.TextChoices):
     EMAIL = "email", _("E-mail")
     LETTER = "letter", _("Letter")
     DOCUMENT = "document", _("Document received")
+    # A message or question from an officer on the status page (correspondence, issue 15).
+    MESSAGE = "message", _("Message to the data subject")
     # The retention purge (issue 7, casework/retention.py).
     DOCUMENTS_DELETED = "documents_deleted", _("Identity documents deleted")
     ANONYMISED = "anonymised", _("Personal data anonymised")

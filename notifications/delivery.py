@@ -26,11 +26,11 @@ from django.utils import timezone
 
 from cases import clock
 from cases.audit import Actor, record_event
-from cases.models import Case, EventKind
+from cases.models import Case, CasePause, EventKind
 from cases.services import CaseActionError, case_record_extension_notice
 
 from . import policy, rendering
-from .models import DEADLINE_REMINDER_KINDS, Kind, OutboundEmail, State
+from .models import DEADLINE_REMINDER_KINDS, QUESTION_KINDS, Kind, OutboundEmail, State
 from .planning import plan_extension_untold_reminder, private_path
 
 logger = logging.getLogger(__name__)
@@ -332,7 +332,8 @@ def _after_final(email: OutboundEmail, *, sent: bool) -> None:
 
 def _still_applies(email: OutboundEmail) -> bool:
     """Staff reminders about a case that has since been closed, or whose due date moved, are
-    not sent; e-mails to the subject always are."""
+    not sent, nor the reminders of a question that is no longer open; other e-mails to the
+    subject always are."""
     case = email.case
     if email.kind in DEADLINE_REMINDER_KINDS:
         return (
@@ -346,6 +347,15 @@ def _still_applies(email: OutboundEmail) -> bool:
             and case.is_open
             and case.is_extended
             and case.extension_notified_at is None
+        )
+    if email.kind in QUESTION_KINDS:
+        # The question's pause still open: not answered, resumed or closed meanwhile.
+        return (
+            case is not None
+            and case.is_open
+            and CasePause.objects.filter(
+                pk=email.context.get("pause"), case=case, ended_at__isnull=True
+            ).exists()
         )
     if email.kind == Kind.DAILY_DIGEST:
         user = email.recipient_user

@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     CONFIRM_ADDRESS = "confirm_address", _("Confirm e-mail address")
     STATUS_LINK = "status_link", _("Status link")
     LETTER = "letter", _("Letter")
+    # To the data subject, planned by the correspondence (issue 15): no message text in them
+    NEW_MESSAGE = "new_message", _("New message on the status page")
+    QUESTION_REMINDER = "question_reminder", _("Reminder: a question awaits your answer")
     # To the privacy team, the officers and the DPO
     NEW_REQUEST = "new_request", _("New request")
     REMINDER_WEEK = "reminder_week", _("Reminder: due within a week")
@@ -32,6 +35,8 @@ class Kind(models.TextChoices):
     OVERDUE_ESCALATION = "overdue_escalation", _("Escalation to the DPO: overdue")
     EXTENSION_UNTOLD = "extension_untold", _("Reminder: tell the subject of the extension")
     DAILY_DIGEST = "daily_digest", _("Daily digest")
+    SUBJECT_REPLY = "subject_reply", _("The data subject replied")
+    QUESTION_UNANSWERED = "question_unanswered", _("No answer to a question by its date")
 
 
 # E-mails to the data subject: these are listed on the case's timeline when sent or failed.
@@ -45,8 +50,13 @@ SUBJECT_KINDS = frozenset(
         Kind.CONFIRM_ADDRESS,
         Kind.STATUS_LINK,
         Kind.LETTER,
+        Kind.NEW_MESSAGE,
+        Kind.QUESTION_REMINDER,
     }
 )
+# E-mails about a question put to the subject: pointless once its pause has ended (answered,
+# resumed or closed); their context names the pause (``correspondence.notices``).
+QUESTION_KINDS = frozenset({Kind.QUESTION_REMINDER, Kind.QUESTION_UNANSWERED})
 # Reminders about one case's due date: pointless once the case is closed or the date moved.
 DEADLINE_REMINDER_KINDS = frozenset(
     {

@@ -10,6 +10,7 @@ e-mail is current:
   subject's name or address travels by e-mail where a link into the admin does the job.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -93,10 +94,25 @@ def digest_context(email: OutboundEmail) -> dict:
     }
 
 
+def reply_by_context(email: OutboundEmail) -> dict:
+    reply_by = email.context.get("reply_by")
+    return {"reply_by": datetime.date.fromisoformat(reply_by) if reply_by else None}
+
+
 STAFF_CONTEXT: dict[str, Callable[[OutboundEmail], dict]] = {
     **dict.fromkeys(
-        (*DEADLINE_REMINDER_KINDS, Kind.EXTENSION_UNTOLD, Kind.NEW_REQUEST), deadline_context
+        (
+            *DEADLINE_REMINDER_KINDS,
+            Kind.EXTENSION_UNTOLD,
+            Kind.NEW_REQUEST,
+            Kind.SUBJECT_REPLY,
+        ),
+        deadline_context,
     ),
+    # A question's reply-by date, written out in the e-mail's language.
+    Kind.NEW_MESSAGE: reply_by_context,
+    Kind.QUESTION_REMINDER: reply_by_context,
+    Kind.QUESTION_UNANSWERED: lambda email: {**deadline_context(email), **reply_by_context(email)},
     Kind.DAILY_DIGEST: digest_context,
 }
 

@@ -31,6 +31,7 @@ from casework import actions
 from casework.actions import OFFICER_ACTIONS, OfficerAction
 from casework.timeline import entries as timeline_entries
 from casework.timeline import sentence as timeline_sentence
+from correspondence import selectors as correspondence
 from letters import services as letter_services
 from letters.forms import SUBJECT_LANGUAGE, BatchLetterForm
 
@@ -144,6 +145,21 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WaitingForUsFilter(admin.SimpleListFilter):
+    """Open requests on which the data subject had the last word (correspondence)."""
+
+    title = _("messages")
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for us"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return correspondence.waiting_for_us(queryset)
+        return queryset
+
+
 # --- Actions --------------------------------------------------------------------------------
 
 
@@ -201,6 +217,7 @@ class CaseAdmin(admin.ModelAdmin):
         "received",
         "due_badge",
         "assignee",
+        "reply_marker",
     )
     list_display_links = ("reference", "subject_name")
     list_filter = (
@@ -210,6 +227,7 @@ class CaseAdmin(admin.ModelAdmin):
         AssigneeFilter,
         DueFilter,
         ("received_on", ReceivedRangeFilter),
+        WaitingForUsFilter,
     )
     list_select_related = ("assignee",)
     list_per_page = 50
@@ -262,10 +280,17 @@ class CaseAdmin(admin.ModelAdmin):
     # Queue ------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).requests()
+        return correspondence.with_reply_waiting(super().get_queryset(request).requests())
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False
+
+    @admin.display(description=_("messages"))
+    def reply_marker(self, case):
+        if not correspondence.is_reply_waiting(case):
+            return ""
+        marker = _("reply received")
+        return format_html('<span class="dsar-badge dsar-badge-soon">{}</span>', marker)
 
     @admin.display(description=_("received"), ordering="received_at")
     def received(self, case):

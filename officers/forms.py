@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
+from cases import clock
 from cases.models import Case, IdentityMethod, Outcome, PauseReason
 from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
 from casework.forms import CleanCharField, CleanEmailField
+from correspondence import models as correspondence_models
 
 
 def _staff_users():
@@ -175,3 +177,39 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "close": CloseForm,
     "withdraw": WithdrawForm,
 }
+
+
+class MessageForm(forms.Form):
+    """A message or question to the data subject (``correspondence.services.message_send``
+    sends it and checks it again)."""
+
+    kind = forms.ChoiceField(
+        label=_("What is it"),
+        choices=[(kind.value, kind.label) for kind in correspondence_models.OFFICER_KINDS],
+        widget=forms.RadioSelect,
+        initial=correspondence_models.MessageKind.MESSAGE,
+        help_text=_(
+            "A question about identity or a clarification pauses the request until the data "
+            "subject answers; they are reminded once before the reply-by date."
+        ),
+    )
+    body = CleanCharField(
+        label=_("Message"),
+        multiline=True,
+        max_length=correspondence_models.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+    )
+    reply_by = forms.DateField(
+        label=_("Reply by (questions only)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        question = data.get("kind") in correspondence_models.QUESTION_PAUSE_REASONS
+        if not question:
+            data["reply_by"] = None
+        elif data.get("reply_by") and data["reply_by"] <= clock.today():
+            self.add_error("reply_by", _("The reply-by date must lie in the future."))
+        return data

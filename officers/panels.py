@@ -1,6 +1,7 @@
-"""The sections of the case page below the deadline: what the subject sent, the e-mails, the
-letters, the export. Each is a template and a function that gathers its context; the list
-:data:`CASE_PANELS` is the page's order. Every panel checks the reader's rights itself."""
+"""The sections of the case page below the deadline: the messages with the subject (what they
+sent included), the e-mails, the letters, the export. Each is a template and a function that
+gathers its context; the list :data:`CASE_PANELS` is the page's order. Every panel checks the
+reader's rights itself."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.permissions import may
+from accounts.permissions import WORK, may
 from cases import clock
-from cases.models import Case, SubjectSubmission
+from cases.models import Case
 from casework import next_steps
+from correspondence import selectors
 from letters import catalogue
 
 # The case page shows at most this many e-mails, newest first, and links to the full list.
@@ -25,11 +27,15 @@ class CasePanel:
     context: Callable[[HttpRequest, Case], dict]
 
 
-def subject_uploads(request, case: Case) -> dict:
-    submissions = SubjectSubmission.objects.filter(case=case).prefetch_related("files")
+def messages(request, case: Case) -> dict:
+    """The thread with the subject (what they sent through the status page included), the
+    "reply received" marker and, for those who may work the request, the way to write."""
+    may_write = case.is_open and may(request.user, WORK)
     return {
-        "submissions": list(submissions.order_by("-id")),
+        "thread": selectors.thread(case),
+        "reply_waiting": selectors.is_reply_waiting(case),
         "may_view_files": may(request.user, "view_subject_files"),
+        "compose_url": reverse("officers:message_compose", args=[case.pk]) if may_write else "",
     }
 
 
@@ -97,7 +103,7 @@ def export(request, case: Case) -> dict:
 
 
 CASE_PANELS = (
-    CasePanel("admin/cases/case/_subject_uploads.html", subject_uploads),
+    CasePanel("admin/correspondence/case_messages_panel.html", messages),
     CasePanel("admin/notifications/case_emails.html", emails),
     CasePanel("admin/letters/case_letters_panel.html", letters),
     CasePanel("admin/cases/case/export_panel.html", export),

@@ -15,6 +15,12 @@ urlpatterns = [
         admin.site.admin_view(views.subject_file_download),
         name="subject_file_download",
     ),
+    # Writing to the data subject (correspondence).
+    path(
+        "cases/<int:case_id>/messages/new/",
+        admin.site.admin_view(views.message_compose),
+        name="message_compose",
+    ),
     # The DPO's export of one request and the retention purge.
     path(
         "security/cases/<int:case_id>/export.<str:fmt>",

@@ -1,6 +1,7 @@
-"""The DPO's tools and the officers' file downloads in the admin: the export of one request,
-the retention purge, and the files a data subject sent. Each view checks its right
-(``accounts.permissions``) itself; all sit behind the admin's login and second factor."""
+"""The DPO's tools and the officers' pages beside the case page: the export of one request,
+the retention purge, the files a data subject sent and writing to the subject. Each view
+checks its right (``accounts.permissions``) itself; all sit behind the admin's login and
+second factor."""
 
 import logging
 
@@ -11,15 +12,23 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import may
-from cases import uploads
+from accounts.permissions import WORK, may
+from cases import clock, uploads
+from cases.audit import Actor
 from cases.models import Case, SubjectFile
+from cases.services import CaseActionError
 from casework import export
 from casework import retention as purge
+from correspondence.models import QUESTION_PAUSE_REASONS
+from correspondence.services import default_reply_by, message_send
+
+from .forms import MessageForm
 
 logger = logging.getLogger(__name__)
 
@@ -104,3 +113,77 @@ def subject_file_download(request, pk: int):
     except FileNotFoundError:
         logger.error("Case %s: stored file %s is missing", found.submission.case.reference, pk)
         raise Http404 from None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def message_compose(request, case_id: int):
+    """Write to the data subject: the form, then a preview of what the subject will read on
+    the status page (in their language), then sending. Needs the right to work requests."""
+    _require(request, WORK)
+    case = get_object_or_404(Case.objects.requests(), pk=case_id)
+    case_url = reverse("admin:cases_case_change", args=[case.pk])
+    if not case.is_open:
+        messages.error(request, _("%(reference)s is closed.") % {"reference": case.reference})
+        return HttpResponseRedirect(case_url)
+    step = request.POST.get("step") if request.method == "POST" else None
+    form = MessageForm(request.POST if step else None)
+    if not form.is_bound:
+        form = MessageForm(initial={"reply_by": default_reply_by(clock.today())})
+    preview = None
+    if step in ("preview", "send") and form.is_valid():
+        data = form.cleaned_data
+        if step == "send":
+            try:
+                message_send(
+                    case_id=case.pk,
+                    actor=Actor.staff(request.user),
+                    body=data["body"],
+                    kind=data["kind"],
+                    reply_by=data["reply_by"],
+                )
+            except CaseActionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your message was sent to the data subject's status page."),
+                )
+                return HttpResponseRedirect(case_url)
+        else:
+            preview = _preview(case, data)
+    context = admin.site.each_context(request)
+    context.update(
+        title=_("Write to the data subject"),
+        opts=Case._meta,
+        case=case,
+        form=form,
+        preview=preview,
+        subject_language=case.get_subject_language_display(),
+        goes_to_subject=_goes_to_subject(case),
+    )
+    return TemplateResponse(request, "admin/correspondence/compose.html", context)
+
+
+def _goes_to_subject(case: Case) -> str:
+    """The warning above the form in the subject's language (the page repeats it in the
+    officer's)."""
+    with translation.override(case.subject_language):
+        return _("This goes to the data subject")
+
+
+def _preview(case: Case, data: dict) -> dict:
+    """What the subject will read, with the labels of the status page in their language."""
+    with translation.override(case.subject_language):
+        reply_by = ""
+        if data["reply_by"]:
+            reply_by = _("Please answer by %(date)s.") % {
+                "date": date_format(data["reply_by"], "l j F Y")
+            }
+        return {
+            "language": case.subject_language,
+            "org": settings.DSAR_ORGANISATION["name"],
+            "question": _("Question") if data["kind"] in QUESTION_PAUSE_REASONS else "",
+            "reply_by": reply_by,
+            "body": data["body"],
+        }

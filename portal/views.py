@@ -15,15 +15,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import ratelimit, tokens, uploads
-from cases.models import Case, DeadlineRule, Status, SubjectFile, SubjectSubmission
+from cases.models import Case, DeadlineRule, Status, SubjectFile
 from cases.services import CaseActionError
+from cases.text import clean_text
 from casework.actions import confirm_web_request, submit_web_request
 from casework.forms import RIGHTS, RequestForm, UploadForm
+from correspondence import selectors
+from correspondence.services import subject_reply
 from letters import files as letter_files
 from letters.models import Letter
 from letters.services import letter_record_download
-
-from .services import subject_submission_create
 
 logger = logging.getLogger(__name__)
 
@@ -257,18 +258,20 @@ def _upload_form(data=None, files=None, **kwargs) -> UploadForm:
 
 def _status_page(request, case: Case, token: str, *, form=None, status: int = 200, **extra):
     label, explanation = STATUS_TEXT[case.status]
-    submissions = list(SubjectSubmission.objects.filter(case=case).prefetch_related("files"))
-    open_pause = None
-    answered = False
+    thread = selectors.thread(case)
+    open_pause = open_question = None
     if case.status == Status.WAITING:
         open_pause = case.pauses.filter(ended_at__isnull=True).first()
-        form = form or _upload_form()
-        # Sent something since we asked: say we have it, rather than "we need something".
-        answered = bool(open_pause) and any(
-            s.submitted_at >= open_pause.started_at for s in submissions
+        # The question the case waits on, if it was asked as a message.
+        open_question = next(
+            (i for i in thread if i.is_question and i.message.pause_id == open_pause.pk), None
         )
-        if answered:
-            label, explanation = ANSWERED_TEXT
+    answered = case.is_open and bool(thread) and thread[-1].from_subject
+    if answered:
+        # The last word is the subject's: say we have it.
+        label, explanation = ANSWERED_TEXT
+    if case.is_open:
+        form = form or _upload_form()
     return _render(
         request,
         "public/status.html",
@@ -280,8 +283,9 @@ def _status_page(request, case: Case, token: str, *, form=None, status: int = 20
             "status_explanation": explanation,
             "open_pause": open_pause,
             "answered": answered,
-            "form": form if case.status == Status.WAITING else None,
-            "submissions": submissions,
+            "form": form if case.is_open else None,
+            "thread": thread,
+            "open_question": open_question,
             "documents": _documents(case, token),
             # The status page is also shown by the upload (a POST-only address).
             "language_next": reverse("public:status", args=[token]),
@@ -305,12 +309,13 @@ def status(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_page
 def upload(request, token):
-    """The upload form of the status page. Nothing of the body is read until the link, the
-    rate limit and the case's state are checked: the CSRF check reads the whole form, files
-    included (into temporary files), so it runs only after them (``_upload``), and a
-    size-limiting upload handler is in place before it, so that an oversized file is dropped
-    while it arrives. (``dsar.middleware.RequestBodyLimitMiddleware`` has already refused a
-    body larger than the form can hold.)
+    """The reply form of the status page (text and files, in any open state). Nothing of the
+    body is read until the link, the rate limit and the case's state are checked: the CSRF
+    check reads the whole form, files included (into temporary files), so it runs only after
+    them (``_upload``), and a size-limiting upload handler is in place before it, so that an
+    oversized file is dropped while it arrives (every file, for a closed request).
+    (``dsar.middleware.RequestBodyLimitMiddleware`` has already refused a body larger than
+    the form can hold.)
 
     The address only takes the form: opened in the browser (a reload after a failed upload,
     or the language switch of that page), it leads to the status page."""
@@ -321,11 +326,20 @@ def upload(request, token):
         return _bad_link(request, "invalid")
     if not ratelimit.hit("upload_ip", ratelimit.client_ip(request)):
         return _too_many(request)
-    if case.status != Status.WAITING:
-        return _status_page(request, case, token, status=409, not_waiting=True)
+    if not case.is_open:
+        # Nothing is stored: every file is dropped as it arrives (no temporary files), and
+        # the text typed is shown back to copy.
+        request.upload_handlers = [uploads.SizeLimitUploadHandler(request, limit=0)]
+        return _refuse_closed(request, case, token)
     handler = uploads.SizeLimitUploadHandler(request, limit=uploads.max_bytes())
     request.upload_handlers.insert(0, handler)
     return _upload(request, case, token, handler)
+
+
+@csrf_protect
+def _refuse_closed(request, case, token):
+    unsent = clean_text(request.POST.get("message", ""), multiline=True).strip()
+    return _status_page(request, case, token, status=409, closed=True, unsent=unsent)
 
 
 @csrf_protect
@@ -334,12 +348,15 @@ def _upload(request, case, token, handler):
     if not form.is_valid():
         return _status_page(request, case, token, form=form)
     try:
-        subject_submission_create(
+        subject_reply(
             case_id=case.pk, message=form.cleaned_data["message"], files=form.uploaded_files()
         )
     except CaseActionError:
+        # Closed meanwhile: nothing was stored; what they wrote is shown to copy.
         case.refresh_from_db()
-        return _status_page(request, case, token, status=409, not_waiting=True)
+        return _status_page(
+            request, case, token, status=409, closed=True, unsent=form.cleaned_data["message"]
+        )
     messages.success(request, _("Thank you. We have received what you sent."))
     return redirect(tokens.status_url(token, absolute=False))
 

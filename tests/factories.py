@@ -125,15 +125,17 @@ def totp_code(device, *, offset_steps: int = 0) -> str:
 
 def subject_upload(case_id, *, now, name="paspoort.pdf", message=""):
     """The data subject sends a (tiny) PDF and a message through the status page, as the
-    public pages' service stores it. The case must be waiting for the subject."""
+    correspondence stores a reply (a case waiting for them resumes). Returns the
+    ``SubjectSubmission``."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.services import subject_submission_create
+    from correspondence.services import subject_reply
 
     upload = SimpleUploadedFile(name, b"%PDF-1.4\n% identity document\n", "application/pdf")
-    return subject_submission_create(
+    reply = subject_reply(
         case_id=case_id, message=message, files=[(upload, "application/pdf")], now=now
     )
+    return reply.submission
 
 
 def archived_letter(

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("dsar", "officers", "api", "portal", "reports", "casework", "letters",
-            "notifications", "accounts", "cases")  # fmt: skip
+PACKAGES = ("dsar", "officers", "api", "portal", "reports", "casework", "correspondence",
+            "letters", "notifications", "accounts", "cases")  # fmt: skip
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -89,6 +89,14 @@ DSAR_RATE_LIMITS = {
 # serves the rate limits, the login lockout (axes) and the API's throttling.
 DSAR_TRUSTED_PROXY_COUNT = env.int("DSAR_TRUSTED_PROXY_COUNT", default=0)
 
+# --- The product: messages with the data subject (docs/correspondence.md) ------------------
+
+# A question to the subject (identity or clarification) asks for an answer within this many
+# calendar days; the subject is reminded once, this many days before that date, and the
+# officer is told the day after it that the case can be closed for lack of a response.
+DSAR_QUESTION_REPLY_DAYS = env.int("DSAR_QUESTION_REPLY_DAYS", default=14)
+DSAR_QUESTION_REMINDER_DAYS_BEFORE = env.int("DSAR_QUESTION_REMINDER_DAYS_BEFORE", default=3)
+
 # --- The product: reminders and e-mail delivery -------------------------------------------
 # docs/notifications.md explains the policy and the delivery guarantee.
 
@@ -171,6 +179,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "letters",  # reply letters as PDF, archived and sent to the subject
+    "correspondence",  # messages with the data subject; questions that pause a case
     "casework",
     "portal",  # the data subject's pages: request form, confirmation, status page
     "api",

@@ -118,7 +118,7 @@ def confirmed_case(client, case: Case, deliver) -> tuple[Case, str]:
 @pytest.fixture
 def case_in(officer_user):
     """``case_in(status, **fields)``: an officer-registered case moved to "waiting" (for
-    identity documents) or "in_progress" by the services."""
+    identity documents), "in_progress" or "closed" (granted) by the services."""
     from cases import services
     from cases.audit import Actor
     from cases.models import IdentityMethod, PauseReason
@@ -133,6 +133,9 @@ def case_in(officer_user):
             actions.pause(**steps, reason=PauseReason.IDENTITY, note="Masked copy of ID")
         elif status == "in_progress":
             services.case_verify_identity(**steps, method=IdentityMethod.DOCUMENT)
+        elif status == "closed":
+            services.case_verify_identity(**steps, method=IdentityMethod.DOCUMENT)
+            services.case_close(**steps, outcome="granted")
         else:
             raise AssertionError(f"No recipe for {status!r}")
         case.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Uploads on the status page while the case waits for the subject: PDF, JPEG or PNG by
+"""Uploads on the status page (the subject's reply, in any open state): PDF, JPEG or PNG by
 their content, within the size limit; refused with a clear message otherwise; stored
 outside any public root, audited, nothing half-stored; served only to the link holder and
 to officers with permission."""
@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases import tokens
 from cases.models import CaseEvent, EventKind, SubjectFile, SubjectSubmission
 from cases.services import CaseActionError
-from portal import services as portal_services
+from correspondence import services as correspondence_services
 from tests.factories import officer
 
 pytestmark = pytest.mark.django_db
@@ -161,9 +161,9 @@ def test_a_failure_after_the_files_were_written_removes_them(waiting, private_ro
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(portal_services, "record_event", broken)
+    monkeypatch.setattr(correspondence_services, "record_event", broken)
     with pytest.raises(RuntimeError):
-        portal_services.subject_submission_create(
+        correspondence_services.subject_reply(
             case_id=case.pk,
             message="",
             files=[(upload("a.pdf", PDF), "application/pdf"), (upload("b.png", PNG), "image/png")],
@@ -172,16 +172,26 @@ def test_a_failure_after_the_files_were_written_removes_them(waiting, private_ro
     assert not SubjectSubmission.objects.exists()
 
 
-def test_a_case_not_waiting_takes_no_uploads(client, case_in, private_root):
+def test_a_case_in_progress_takes_uploads_too(client, case_in, private_root):
     case = case_in("in_progress")
     path = f"/status/{tokens.status_token_create(case)}/"
+    assert "multipart/form-data" in client.get(path).content.decode()
+    assert post(client, path, [upload("a.pdf", PDF)]).status_code == 302
+    assert len(stored_files(private_root)) == 1
+
+
+def test_a_closed_case_takes_no_uploads_and_shows_what_was_typed(client, case_in, private_root):
+    case = case_in("closed")
+    path = f"/status/{tokens.status_token_create(case)}/"
     assert "multipart/form-data" not in client.get(path).content.decode()
-    response = post(client, path, [upload("a.pdf", PDF)])
+    response = post(client, path, [upload("a.pdf", PDF)], message="Nog een vraag")
     assert response.status_code == 409
-    assert "wachten op dit moment niet op documenten" in response.content.decode()
+    page = response.content.decode()
+    assert "Dit verzoek is afgesloten, dus er is niets verstuurd" in page
+    assert "Nog een vraag" in page  # kept, to copy
     assert not stored_files(private_root)
     with pytest.raises(CaseActionError):
-        portal_services.subject_submission_create(case_id=case.pk, message="x", files=[])
+        correspondence_services.subject_reply(case_id=case.pk, message="x", files=[])
 
 
 def test_the_upload_form_needs_its_csrf_token(waiting):

@@ -1,7 +1,8 @@
-"""The upload reads nothing of its body before the link, the rate limit and the case's state
-are checked (a wrong link with 100 files of 9 MB made the server write 895 MB of temporary
-files before it answered 404), and no address takes a body larger than the upload form can
-hold. Shown with the CSRF check on, as in a browser: it reads the whole form."""
+"""The upload reads nothing of its body before the link and the rate limit are checked (a
+wrong link with 100 files of 9 MB made the server write 895 MB of temporary files before it
+answered 404), keeps no file sent to a closed request, and no address takes a body larger
+than the upload form can hold. Shown with the CSRF check on, as in a browser: it reads the
+whole form."""
 
 from unittest import mock
 
@@ -72,10 +73,13 @@ def test_the_rate_limit_is_checked_before_the_body_is_read(browser, parsed, sett
     assert SubjectFile.objects.count() == 1
 
 
-def test_a_case_not_waiting_is_refused_before_the_body_is_read(browser, parsed, case_in):
-    path = f"/status/{tokens.status_token_create(case_in('in_progress'))}/upload/"
+def test_a_closed_case_drops_every_file_as_it_arrives(browser, parsed, settings, case_in, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # every file would go to a temporary file
+    path = f"/status/{tokens.status_token_create(case_in('closed'))}/upload/"
     assert _post(browser, path).status_code == 409
-    assert parsed == []
+    assert list(tmp_path.iterdir()) == []  # only the typed text was kept, to show back
+    assert not SubjectFile.objects.exists()
 
 
 def test_a_good_link_still_needs_the_csrf_token(parsed, case_in):
