@@ -3,6 +3,7 @@ and operators: renders with the app's templates and fetcher, archives nothing.""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from letters.models import Letter
 
@@ -68,11 +69,13 @@ def test_it_writes_html_for_template_designers(make_case, tmp_path):
 def test_it_explains_what_is_wrong(make_case):
     case = make_case("access")
 
-    with pytest.raises(CommandError, match="No request"):
-        call_command("render_letter", "DSAR-1999-00001", "acknowledgement")
-    with pytest.raises(CommandError, match="not extended"):
-        call_command("render_letter", case.reference, "extension_notice")
-    with pytest.raises(CommandError, match="PART=TEXT"):
-        call_command("render_letter", case.reference, "acknowledgement", "--set", "nope=1")
-    with pytest.raises(CommandError):
-        call_command("render_letter", case.reference, "love_letter")
+    # The messages are translated: read the English ones, whatever language is active.
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="No request"):
+            call_command("render_letter", "DSAR-1999-00001", "acknowledgement")
+        with pytest.raises(CommandError, match="not extended"):
+            call_command("render_letter", case.reference, "extension_notice")
+        with pytest.raises(CommandError, match="PART=TEXT"):
+            call_command("render_letter", case.reference, "acknowledgement", "--set", "nope=1")
+        with pytest.raises(CommandError):
+            call_command("render_letter", case.reference, "love_letter")
