@@ -53,7 +53,7 @@ def test_each_search_finds_the_case_alone_in_at_most_8_queries(officer_client, t
     officer("bram")  # another officer in the assignee filter: no query per officer
     html, queries = _search(officer_client, term)
     assert target.reference in html
-    assert html.count('class="field-reference"') == 1
+    assert html.count('class="field-summary"') == 1
     assert queries <= 8
 
 
