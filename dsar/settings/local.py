@@ -3,11 +3,14 @@
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import DSAR_ORGANISATION, SECRET_KEY, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Local only: production.py refuses to start without a real SECRET_KEY.
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: S105
+# The demo's example organisation is a B.V., whose letters must carry a KvK number
+# (letters.W003): a made-up one unless DSAR_ORG_KVK says otherwise.
+DSAR_ORGANISATION = {**DSAR_ORGANISATION, "kvk": DSAR_ORGANISATION["kvk"] or "12345678"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
