@@ -3,6 +3,7 @@ the admin refuse to record it as refused, in whole or in part (the API: tests/ap
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases import services
 from cases.models import Outcome, RequestType, Status
@@ -28,7 +29,10 @@ def test_the_service_will_not_refuse_a_direct_marketing_objection(case_in, actor
         close(c, actor, outcome)
 
     assert raised.value.code == "direct_marketing_objection"
-    assert "Art 21(3)" in str(raised.value.message)
+    with translation.override("en"):
+        assert "cannot be refused, not even in part" in str(raised.value.message)
+    with translation.override("nl"):
+        assert "art. 21 lid 3 AVG" in str(raised.value.message)
     c.refresh_from_db()
     assert c.status == Status.IN_PROGRESS and c.outcome == ""
 

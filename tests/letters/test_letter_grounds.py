@@ -3,6 +3,7 @@ need more (what was checked, the statute, the UAVG 41 interest). An objection to
 marketing has no refusal letter at all (Art 21(3))."""
 
 import pytest
+from django.utils import translation
 
 from cases.models import RequestType
 from letters import catalogue, services
@@ -99,7 +100,7 @@ def test_an_erasure_kept_by_law_names_the_statute(make_case, make_letter):
 def test_a_direct_marketing_objection_has_no_refusal_letter(make_case, make_letter):
     case = make_case("objection", objection_direct_marketing=True)
 
-    with pytest.raises(services.LetterError) as raised:
+    with pytest.raises(services.LetterError) as raised, translation.override("en"):
         make_letter(case, LetterType.REFUSAL, "nl", ground="21_compelling", reasons="x")
 
     assert raised.value.code == "unavailable"
