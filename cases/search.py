@@ -39,6 +39,8 @@ def fold(value: str | None) -> str | None:
     """``value`` in lower case without accents: what ``dsar_fold`` does in SQL."""
     if value is None:
         return None
+    if value.isascii():  # most e-mail addresses and many names: SQLite calls this per row
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_NO_DECOMPOSITION))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
