@@ -231,10 +231,23 @@ TABLE = [
         (["The extended time limit also passed on 2 June 2026."],
          ["You will receive our answer by 2 June 2026"]),
         extended=True, letter_date=datetime.date(2026, 6, 5)),
-    # --- One citation style -------------------------------------------------------------------
+    # --- One citation style in every other letter --------------------------------------------
     row(LetterType.ACCESS_ANSWER, "access", "granted", {},
         (["artikel 15, eerste lid, onder a, AVG", "artikel 15, tweede lid, AVG"], []),
         (["Article 15(1)(a) GDPR", "Article 15(2) GDPR"], [])),
+    row(LetterType.PORTABILITY_ANSWER, "portability", "granted", {},
+        (["(artikel 20, eerste lid, AVG)", "(artikel 20, tweede lid, AVG)"], []),
+        (["(Article 20(1) GDPR)", "(Article 20(2) GDPR)"], [])),
+    row(LetterType.RECTIFICATION_DONE, "rectification", "granted",
+        {"corrections": "Uw adres is nu Molenweg 3."},
+        (["(artikel 16 AVG)", "(artikel 19 AVG)"], ["artikel 79 AVG"]),
+        (["(Article 16 GDPR)", "(Article 19 GDPR)"], ["Article 79 GDPR"])),
+    row(LetterType.RESTRICTION_APPLIED, "restriction", "granted",
+        {"restricted": "Uw betaalgegevens."},
+        (["(artikel 18, tweede lid, AVG)", "(artikel 18, derde lid, AVG)"], []),
+        (["(Article 18(2) GDPR)", "(Article 18(3) GDPR)"], [])),
+    row(LetterType.IDENTITY_REQUEST, "access", "asked", {},
+        (["(artikel 12, zesde lid, AVG)"], []), (["(Article 12(6) GDPR)"], [])),
 ]  # fmt: skip
 
 
