@@ -160,9 +160,16 @@ def _created(event: CaseEvent) -> str:
     return sentence
 
 
+def _field_order(name: str) -> int:
+    names = [field.name for field in Case._meta.fields]
+    return names.index(name) if name in names else len(names)
+
+
 def _updated(event: CaseEvent) -> str:
     parts = []
-    for name, value in event.changes.items():
+    # In the order of the request's fields: PostgreSQL's jsonb keeps no key order.
+    for name in sorted(event.changes, key=_field_order):
+        value = event.changes[name]
         if isinstance(value, list) and len(value) == 2:
             parts.append(
                 _("%(field)s from %(before)s to %(after)s")
