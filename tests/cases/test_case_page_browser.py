@@ -76,3 +76,16 @@ def test_a_dutch_officer_reads_what_now_and_the_timeline(live_server, new_page, 
     page.screenshot(path=str(folder / "case-page-nl-1366x768.png"))
     timeline.scroll_into_view_if_needed()
     page.screenshot(path=str(folder / "case-page-timeline-nl-1366x768.png"))
+
+    # The panel's button does the step; the panel and the timeline follow.
+    identity = panel.locator('[data-step="identity"]')
+    with page.expect_navigation():
+        identity.get_by_role("button", name="Identiteitscontrole starten").click()
+    identity = page.locator('.dsar-what-now [data-step="identity"]')
+    assert "vraag de betrokkene om wat ontbreekt" in identity.inner_text()
+    assert identity.get_by_role("link", name="Wachten op betrokkene").is_visible()
+    assert (
+        page.locator(".dsar-timeline")
+        .get_by_text("Status gewijzigd van nieuw naar identiteitscontrole.")
+        .is_visible()
+    )
