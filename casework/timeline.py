@@ -38,6 +38,9 @@ from letters.models import Letter, LetterType
 from notifications.models import Kind as EmailKind
 from notifications.models import State as EmailState
 
+# "Not delivered (Receipt): 451 try later", in the language of the moment.
+_LEGACY_FAILURE = re.compile(r"^[^(:]*\([^)]*\):\s*(.+)$", re.DOTALL)
+
 DAY_FORMAT = "l j F Y"  # maandag 4 januari 2027 / Monday 4 January 2027
 MOMENT_FORMAT = "l j F Y, H:i"
 
@@ -386,7 +389,9 @@ def note(event: CaseEvent) -> tuple[str, str]:
     if label is not None:
         return label(), event.message
     if event.kind == EventKind.EMAIL and event.changes.get("state") == EmailState.FAILED:
-        return pgettext("timeline", "Error"), event.message
+        # Stored by earlier versions as "Niet afgeleverd (<kind>): <error>": the error only.
+        found = _LEGACY_FAILURE.match(event.message)
+        return pgettext("timeline", "Error"), found.group(1) if found else event.message
     # A system text stored in another language by an earlier version: the sentence says it.
     return "", ""
 

@@ -389,6 +389,8 @@ def test_old_events_with_dutch_text_read_in_english(new_case, actor, officer_use
     )
     sent = old(EventKind.EMAIL, "Ontvangstbevestiging DSAR-2026-00001",
                {"email": 3, "kind": "receipt", "state": "sent"})  # fmt: skip
+    failed = old(EventKind.EMAIL, "Niet afgeleverd (Ontvangstbevestiging): 451 4.7.1 Try later",
+                 {"email": 4, "kind": "receipt", "state": "failed"})  # fmt: skip
 
     with translation.override("en"):
         entries = timeline.entries([created, waiting, notified, posted, deleted, sent])
@@ -402,8 +404,13 @@ def test_old_events_with_dutch_text_read_in_english(new_case, actor, officer_use
         "1 document deleted: the request was closed more than 30 days ago.",
         "E-mail sent: Receipt.",
     ]
-    # The Dutch system text is not shown beside the English sentence.
+    # The Dutch system text is not shown beside the English sentence; of an undelivered
+    # e-mail, the server's error is.
     assert [e.note for e in entries] == [""] * 6
+    with translation.override("en"):
+        [failure] = timeline.entries([failed])
+    assert failure.sentence == "E-mail not delivered: Receipt."
+    assert (failure.note_label, failure.note) == ("Error", "451 4.7.1 Try later")
     for entry in entries:
         assert not RAW.search(entry.sentence), entry.sentence
 
