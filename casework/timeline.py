@@ -34,6 +34,7 @@ from cases.models import (
     PauseReason,
     Status,
 )
+from correspondence.models import MessageKind
 from letters.models import Letter, LetterType
 from notifications.models import Kind as EmailKind
 from notifications.models import State as EmailState
@@ -53,6 +54,7 @@ _NOTE_LABELS = {
     EventKind.CLOSED: lambda: pgettext("timeline", "Reasons"),
     EventKind.WITHDRAWN: lambda: pgettext("timeline", "Reason"),
     EventKind.DOCUMENT: lambda: pgettext("timeline", "Message"),
+    EventKind.MESSAGE: lambda: pgettext("timeline", "Message"),
 }
 
 
@@ -310,6 +312,23 @@ def _letter(event: CaseEvent, letters: dict[int, Letter]) -> str:
     return _("Letter: %(letter)s.") % {"letter": name}
 
 
+def _message(event: CaseEvent) -> str:
+    sentences = {
+        MessageKind.MESSAGE: _("Message to the data subject on the status page."),
+        MessageKind.IDENTITY_QUESTION: _(
+            "Question to the data subject on the status page: proof of identity."
+        ),
+        MessageKind.CLARIFICATION_QUESTION: _(
+            "Question to the data subject on the status page: clarification of the request."
+        ),
+    }
+    sentence = sentences.get(event.changes.get("kind"), _("Message to the data subject."))
+    reply_by = event.changes.get("reply_by")
+    if reply_by:
+        sentence += " " + _("Answer asked for by %(date)s.") % {"date": _day(reply_by)}
+    return sentence
+
+
 def _document(event: CaseEvent) -> str:
     files = event.changes.get("files")
     if files:
@@ -363,6 +382,7 @@ _SENTENCES = {
     EventKind.WITHDRAWN: lambda event: _("Request withdrawn by the data subject."),
     EventKind.EMAIL: _email,
     EventKind.DOCUMENT: _document,
+    EventKind.MESSAGE: _message,
     EventKind.DOCUMENTS_DELETED: _documents_deleted,
     EventKind.ANONYMISED: _anonymised,
 }

@@ -19,6 +19,8 @@ from cases.models import (
     PauseReason,
 )
 from casework import actions, timeline
+from correspondence import services as correspondence
+from correspondence.models import MessageKind
 from letters import services as letters
 from notifications.models import Kind, State
 from tests import factories
@@ -333,6 +335,32 @@ def test_what_the_subject_sent(new_case, actor):
     )
     with translation.override("nl"):
         assert timeline.note(event) == ("Bericht", "Voorkant")
+
+
+def test_a_message_and_a_question_to_the_subject(new_case, actor):
+    case = new_case()
+    correspondence.message_send(case_id=case.pk, actor=actor, body="Wij kijken ernaar.", now=STEP)
+    message = last(case, EventKind.MESSAGE)
+    assert both(message) == (
+        "Message to the data subject on the status page.",
+        "Bericht aan de betrokkene op de statuspagina.",
+    )
+    with translation.override("nl"):
+        assert timeline.note(message) == ("Bericht", "Wij kijken ernaar.")
+    correspondence.message_send(
+        case_id=case.pk,
+        actor=actor,
+        body="Welke accounts bedoelt u?",
+        kind=MessageKind.CLARIFICATION_QUESTION,
+        reply_by=datetime.date(2026, 3, 20),
+        now=STEP,
+    )
+    assert both(last(case, EventKind.MESSAGE)) == (
+        "Question to the data subject on the status page: clarification of the request. "
+        "Answer asked for by Friday 20 March 2026.",
+        "Vraag aan de betrokkene op de statuspagina: verduidelijking van het verzoek. "
+        "Antwoord gevraagd uiterlijk vrijdag 20 maart 2026.",
+    )
 
 
 def test_the_retention_purge_events(new_case):
