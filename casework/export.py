@@ -19,6 +19,7 @@ from accounts.log import record_security_event
 from accounts.models import SecurityEventKind
 from cases.models import Case
 from casework import timeline
+from correspondence.models import Message
 from letters.models import Letter
 from letters.rendering import html_to_pdf
 from notifications.models import OutboundEmail
@@ -124,6 +125,21 @@ def case_export_data(case: Case, *, now: datetime.datetime | None = None) -> dic
         for submission in case.subject_submissions.prefetch_related("files").order_by(
             "submitted_at", "pk"
         )
+    ]
+    data["messages"] = [
+        {
+            "sent_at": _value(message.sent_at),
+            "direction": message.direction,
+            "kind": message.kind,
+            "sent_by": message.sent_by_label,
+            "reply_by": _value(message.reply_by),
+            # A reply's text and files are under subject_submissions.
+            "text": message.body,
+            "submission_at": _value(message.submission.submitted_at)
+            if message.submission
+            else None,
+        }
+        for message in Message.objects.thread(case.pk)
     ]
     data["letters"] = _letters(case)
     data["emails"] = _emails(case)

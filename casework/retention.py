@@ -11,10 +11,10 @@ docs/retention.md:
    at the latest ``DSAR_IDENTITY_DOCUMENT_RETENTION_DAYS`` after it was closed.
 3. **Closed requests** are anonymised ``DSAR_CASE_RETENTION_DAYS`` after closing: the subject's
    name, contact details, representative and request text are blanked or replaced with
-   :data:`REDACTED`; the free text of the audit trail, letters and e-mails is redacted; the
-   files of letters and uploads are deleted. Reference, type, channel, dates, deadlines,
-   statuses, outcome and the timeline's events (kind, time, actor) stay, so the statistics and
-   the register stay true.
+   :data:`REDACTED`; the free text of the audit trail, the messages with the subject, letters
+   and e-mails is redacted; the files of letters and uploads are deleted. Reference, type,
+   channel, dates, deadlines, statuses, outcome and the timeline's events (kind, time, actor)
+   stay, so the statistics and the register stay true.
 
 Every run is written to the security log (``accounts.SecurityEvent``: what, when, why, how
 many, which references — never the data removed), and each request it changed gets an event
@@ -46,6 +46,7 @@ from cases.models import (
     SubjectFile,
     SubjectSubmission,
 )
+from correspondence.models import Message
 from letters.models import Letter
 from notifications.models import OutboundEmail
 
@@ -356,8 +357,9 @@ def _anonymise(*, case_id: int, now) -> str:
     CasePause.objects.filter(case=case).exclude(note="").update(note=REDACTED)
     StatusToken.objects.filter(case=case).delete()
 
-    # What the subject sent: messages blanked, files deleted.
+    # What the subject sent: messages blanked, files deleted; the officers' messages too.
     SubjectSubmission.objects.filter(case=case).exclude(message="").update(message=REDACTED)
+    Message.objects.filter(case=case).redact_personal_data(REDACTED)
     files = list(SubjectFile.objects.filter(submission__case=case))
     SubjectFile.objects.filter(pk__in=[f.pk for f in files]).delete()
     paths = [f.storage_path for f in files]

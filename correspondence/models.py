@@ -42,6 +42,12 @@ OFFICER_KINDS = (MessageKind.MESSAGE, *QUESTION_PAUSE_REASONS)
 class MessageQuerySet(AppendOnlyQuerySet):
     refusal = "A sent message cannot be changed or deleted."
 
+    def redact_personal_data(self, replacement: str) -> int:
+        """The one exception to append-only, for the retention purge
+        (``casework/retention.py``) and nothing else: the officers' text replaced by
+        ``replacement``; kind, direction, dates and links stay. Returns the rows changed."""
+        return self.exclude(body="")._permitted_update(body=replacement)
+
     def thread(self, case_id: int):
         return (
             self.filter(case_id=case_id)
@@ -70,7 +76,7 @@ class Message(AppendOnlyModel):
         verbose_name=_("pause"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # goes only with its case
         related_name="messages",
     )
     # A reply's text and files.
@@ -79,7 +85,7 @@ class Message(AppendOnlyModel):
         verbose_name=_("what the subject sent"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # goes only with its case
         related_name="thread_message",
     )
     sent_by = models.ForeignKey(
