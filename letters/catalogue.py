@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Outcome, PauseReason, RequestType
+from cases.text import clean_text
 
 from .defaults import ACCESS_SECTIONS
 from .models import LetterType, OrganisationProfile
@@ -766,10 +767,9 @@ def clean_fields(
     cleaned = {}
     for f in spec.fields:
         value = fields[f.name] if f.name in fields else f.initial_value(case, profile, language)
-        value = "" if value is None else str(value)
-        value = value.replace("\r\n", "\n").strip()
-        if f.kind == LINE:
-            value = " ".join(value.split())
+        # As every other text a person typed (cases.text.clean_text): no control, invisible
+        # or direction characters (U+202E would print a name reversed in the letter).
+        value = clean_text("" if value is None else str(value), multiline=f.kind != LINE)
         if f.kind == CHOICE and value not in {str(v) for v, _label in f.choices}:
             errors[f.name] = _("Choose one of the options.")
         elif f.required and not value:

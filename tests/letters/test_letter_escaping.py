@@ -99,3 +99,22 @@ def test_the_preview_escapes_it_too(make_case):
     assert IMG not in html and LINK not in html
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
     assert "&lt;link rel=stylesheet href=&quot;http://example.org/x.css&quot;&gt;" in html
+
+
+def test_the_officers_free_text_loses_invisible_and_direction_characters(make_case, make_letter):
+    """The same cleaner as every other typed text (cases.text.clean_text), for every interface
+    that fills a letter in (admin, API, render_letter): they all go through the catalogue."""
+    case = make_case("rectification")
+
+    letter = make_letter(
+        case,
+        LetterType.RECTIFICATION_DONE,
+        "nl",
+        corrections=(
+            "Adres\u202e gewijzigd\u200b in\u2066 Kerkstraat 12\u2069\r\nTelefoon\u200e verwijderd"
+        ),
+    )
+
+    stored = letter.fields["corrections"]
+    assert stored == "Adres gewijzigd in Kerkstraat 12\nTelefoon verwijderd"
+    assert prints("Adres gewijzigd in Kerkstraat 12", pdf_text(letter.absolute_path))
