@@ -76,6 +76,9 @@ KEPT_CHANGE_KEYS = frozenset(
         "subject_language",
         # public
         "submission",
+        # correspondence: the message's id and its reply-by date
+        "message",
+        "reply_by",
         # letters
         "letter",
         "action",

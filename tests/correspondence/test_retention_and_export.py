@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from cases.models import CaseEvent, EventKind
 from cases.services import case_close
 from casework.export import case_export_data
 from casework.retention import REDACTED, purge_expired
@@ -55,3 +56,11 @@ def test_the_purge_removes_the_text_and_keeps_the_shape(answered, actor, setting
     assert question.reply_by == datetime.date(2026, 3, 20)
     assert reply.submission.message == REDACTED
     assert not reply.submission.files.exists()
+    event = CaseEvent.objects.get(case=answered, kind=EventKind.MESSAGE)
+    assert event.message == REDACTED
+    # The shape stays: which message, of what kind, by when.
+    assert event.changes == {
+        "message": question.pk,
+        "kind": "clarification_question",
+        "reply_by": "2026-03-20",
+    }
