@@ -29,6 +29,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cases.models import Case  # noqa: E402
 
+SEARCHES = {
+    "search: number alone (00174)": "/admin/cases/case/?q=00174",
+    "search: year and number (2026-00174)": "/admin/cases/case/?q=2026-00174",
+    "search: part of an e-mail (emma.clarke)": "/admin/cases/case/?q=emma.clarke",
+    "search: no accents (Ozturk)": "/admin/cases/case/?q=Ozturk",
+}
 PAGES = {
     "queue (open, most urgent first)": "/admin/cases/case/",
     "filtered: overdue, unassigned": "/admin/cases/case/?due=overdue&assignee=none",
@@ -38,6 +44,9 @@ PAGES = {
     "search: reference": "/admin/cases/case/?status=all&q=DSAR-2026-00042",
     "search: e-mail": "/admin/cases/case/?status=all&q=emma.bakker12@example.org",
     "search: name": "/admin/cases/case/?status=all&q=Dijkstra",
+    # What officers typed and found nothing with (issue 19), as they type it: no status chosen
+    # (a search looks through all requests). The demo data has Clarke and Öztürk among its names.
+    **SEARCHES,
     "page 50 of all": "/admin/cases/case/?status=all&p=50",
 }
 

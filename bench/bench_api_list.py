@@ -55,6 +55,11 @@ def _urls() -> dict[str, str]:
         "search: reference": f"/api/cases/?search={some['reference']}",
         "search: e-mail": f"/api/cases/?search={some['subject_email']}",
         "search: name": "/api/cases/?search=Dijkstra",
+        # The searches of issue 19 (bench_admin_list.SEARCHES).
+        "search: number alone (00174)": "/api/cases/?search=00174",
+        "search: year and number (2026-00174)": "/api/cases/?search=2026-00174",
+        "search: part of an e-mail (emma.clarke)": "/api/cases/?search=emma.clarke",
+        "search: no accents (Ozturk)": "/api/cases/?search=Ozturk",
         "page 50": "/api/cases/?page=50",
         "200 per page (the maximum)": "/api/cases/?page_size=200",
         "ordered by -received_at": "/api/cases/?ordering=-received_at",

@@ -45,6 +45,7 @@ LAST_NAMES = [
     "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks",
     "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer",
     "El Amrani", "Yılmaz", "Kowalski", "Hoekstra", "van 't Hof", "Çelik", "Lan", "Ramdin",
+    "Öztürk", "Clarke",
 ]  # fmt: skip
 STREETS = ["Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg", "Schoolstraat", "Beukenlaan"]
 CITIES = [("3511 AB", "Utrecht"), ("1012 JS", "Amsterdam"), ("9712 CP", "Groningen"),
