@@ -64,10 +64,14 @@ class Language(models.TextChoices):
 
 
 class IdentityMethod(models.TextChoices):
-    DOCUMENT = "document", _("Identity document seen (BSN and photo masked)")
-    KNOWN_CONTACT = "known_contact", _("Matches known contact details")
+    """How the identity was established, lightest first (EDPB Guidelines 01/2022 §73-77): an
+    identity document only when the lighter means did not suffice."""
+
+    KNOWN_CONTACT = "known_contact", _("Confirmed from the address we already know")
+    QUESTION = "question", _("Answered a question only the subject can answer")
     LOGGED_IN = "logged_in", _("Request made from an authenticated account")
     IN_PERSON = "in_person", _("Verified in person")
+    DOCUMENT = "document", _("Identity document seen (BSN and photo masked)")
     OTHER = "other", _("Other (see note)")
 
 

@@ -5,13 +5,16 @@ The legal wording lives in the templates (``templates/letters/<letter>.<language
 this module only says which free-text parts each letter has and what they start with.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Outcome, PauseReason, RequestType
+from cases import clock
+from cases.models import Case, Outcome, RequestType
 from cases.text import clean_text
 
 from .defaults import ACCESS_SECTIONS
@@ -20,6 +23,7 @@ from .models import LetterType, OrganisationProfile
 TEXT = "text"  # several lines
 LINE = "line"  # one line
 CHOICE = "choice"
+DATE = "date"  # an ISO date (YYYY-MM-DD); the template gets it as a date in ``dates``
 
 LANGUAGES = ("nl", "en")
 
@@ -42,16 +46,40 @@ def _standard(section: str) -> Prefill:
     return Prefill(lambda case, profile, language: profile.standard_text(section, language))
 
 
-def _open_pause_note(reason: str, nl: str, en: str) -> Prefill:
-    """What the officer wrote when pausing the case for this reason, else a standard text."""
+def _open_question(kind: str) -> Prefill:
+    """The text of the question sent to the subject on the status page for the open pause
+    (``correspondence``: written for the subject), else nothing. Never the pause's note: that
+    is the officers' own (issue 17, item 3)."""
 
     def prefill(case, profile, language):
-        pause = (
-            case.pauses.filter(reason=reason).order_by("-started_at").first() if case.pk else None
-        )
-        if pause and pause.note:
-            return pause.note
-        return nl if language == "nl" else en
+        question = _open_question_message(case, kind)
+        return question.body if question else ""
+
+    return Prefill(prefill)
+
+
+def _open_question_message(case: Case, kind: str):
+    """The question (a ``correspondence`` message, read through the case's reverse relation:
+    letters sit below correspondence and do not import it) that opened the case's open
+    pause, or None."""
+    if not case.pk:
+        return None
+    pause = case.pauses.filter(ended_at__isnull=True).first()
+    if pause is None:
+        return None
+    return pause.messages.filter(kind=kind).order_by("-sent_at").first()
+
+
+def _reply_by(kind: str) -> Prefill:
+    """The reply-by date of the open question, else ``DSAR_QUESTION_REPLY_DAYS`` from today
+    (the default of a question on the status page)."""
+
+    def prefill(case, profile, language):
+        question = _open_question_message(case, kind)
+        if question and question.reply_by:
+            return question.reply_by.isoformat()
+        reply_by = clock.today() + datetime.timedelta(days=settings.DSAR_QUESTION_REPLY_DAYS)
+        return reply_by.isoformat()
 
     return Prefill(prefill)
 
@@ -395,29 +423,74 @@ _register(
     )
 )
 
+# The means of establishing identity, lightest first (EDPB Guidelines 01/2022 §73-77): what
+# the organisation already has comes before anything new, and a copy of an identity document
+# is asked for only when the officer chooses it, saying why the lighter means do not suffice.
+IDENTITY_MEANS = (
+    ("known_contact", _("A confirmation from the e-mail or postal address we already know")),
+    ("question", _("A question only the data subject can answer")),
+    ("login", _("Logging in to the account the subject already has with us")),
+    ("id_copy", _("A copy of an identity document (only when the above do not suffice)")),
+)
+
+
+def _identity_means_parts(data: dict) -> dict:
+    means = data.get("means")
+    if means == "question" and not data.get("question"):
+        return {"question": _("Write the question only the data subject can answer.")}
+    if means == "id_copy" and not data.get("why_id_copy"):
+        return {
+            "why_id_copy": _(
+                "Say why the lighter means do not suffice: a copy of an identity document is "
+                "the last resort (EDPB Guidelines 01/2022, §73-77)."
+            )
+        }
+    return {}
+
+
 _register(
     LetterSpec(
         LetterType.IDENTITY_REQUEST,
         fields=(
             FieldSpec(
-                "needed",
-                _("What is needed and why"),
+                "means",
+                _("How the subject can show who they are"),
+                kind=CHOICE,
+                choices=IDENTITY_MEANS,
                 required=True,
-                initial=_open_pause_note(
-                    PauseReason.IDENTITY,
-                    "Wij willen zeker weten dat wij uw gegevens alleen aan u geven. Wilt u "
-                    "daarom een kopie sturen van uw paspoort, identiteitskaart of rijbewijs? "
-                    "Wij gebruiken die kopie alleen om vast te stellen wie u bent en vernietigen "
-                    "haar zodra dat is gebeurd.",
-                    "We want to be sure that we give your data to you and nobody else. Please "
-                    "send us a copy of your passport, identity card or driving licence. We use "
-                    "the copy only to establish who you are and destroy it as soon as we have "
-                    "done so.",
-                ),
                 help_text=_(
-                    "Ask only what is proportionate (Art 12(6)). The letter always asks the "
-                    "subject to mask the BSN and the passport photo."
+                    "Ask only what is proportionate (Art 12(6)): start with what you already "
+                    "have. Only 'a copy of an identity document' asks for an ID copy, with the "
+                    "advice to mask the BSN and photo and to write the purpose and date on it."
                 ),
+            ),
+            FieldSpec(
+                "known_contact",
+                _("The address or account we know (optional)"),
+                kind=LINE,
+                max_length=300,
+                help_text=_(
+                    "E.g. 'het e-mailadres waarmee u bij ons klant bent' or the account's "
+                    "web address; in the subject's language."
+                ),
+            ),
+            FieldSpec(
+                "question",
+                _("The question only the subject can answer"),
+                help_text=_(
+                    "Required for that means, in the subject's language; something you can "
+                    "check and nobody else knows, e.g. the date of the last order. Never the "
+                    "BSN."
+                ),
+                rows=2,
+                max_length=1000,
+            ),
+            FieldSpec(
+                "why_id_copy",
+                _("Why an ID copy is needed (to the subject)"),
+                help_text=_("Required for an ID copy: why the lighter means do not suffice."),
+                rows=2,
+                max_length=1000,
             ),
             FieldSpec(
                 "how_to_send",
@@ -428,8 +501,21 @@ _register(
             ),
         ),
         batchable=True,
+        validate=_identity_means_parts,
     )
 )
+
+
+def _reply_by_ahead(data: dict, case: Case) -> dict:
+    reply_by = data.get("reply_by")
+    if (
+        reply_by
+        and _is_iso_date(reply_by)
+        and datetime.date.fromisoformat(reply_by) <= clock.today()
+    ):
+        return {"reply_by": _("The reply-by date must lie in the future.")}
+    return {}
+
 
 _register(
     LetterSpec(
@@ -437,10 +523,24 @@ _register(
         fields=(
             FieldSpec(
                 "question",
-                _("What needs clarifying, and why"),
+                _("What needs clarifying, and why (to the subject)"),
                 required=True,
-                initial=_open_pause_note(PauseReason.CLARIFICATION, "", ""),
-                help_text=_("Pre-filled with what you asked when pausing the request."),
+                initial=_open_question("clarification_question"),
+                help_text=_(
+                    "Pre-filled with the clarification question sent on the status page, if "
+                    "any; never with an internal note."
+                ),
+            ),
+            FieldSpec(
+                "reply_by",
+                _("Reply by"),
+                kind=DATE,
+                required=True,
+                initial=_reply_by("clarification_question"),
+                help_text=_(
+                    "The date of the question on the status page, or DSAR_QUESTION_REPLY_DAYS "
+                    "from today."
+                ),
             ),
             FieldSpec(
                 "how_to_send",
@@ -450,6 +550,7 @@ _register(
                 rows=3,
             ),
         ),
+        validate_for_case=_reply_by_ahead,
     )
 )
 
@@ -772,6 +873,8 @@ def clean_fields(
         value = clean_text("" if value is None else str(value), multiline=f.kind != LINE)
         if f.kind == CHOICE and value not in {str(v) for v, _label in f.choices}:
             errors[f.name] = _("Choose one of the options.")
+        elif f.kind == DATE and value and not _is_iso_date(value):
+            errors[f.name] = _("Give a date as YYYY-MM-DD.")
         elif f.required and not value:
             errors[f.name] = _("This part is required.")
         elif len(value) > f.max_length:
@@ -782,6 +885,23 @@ def clean_fields(
     if not errors and spec.validate_for_case:
         errors.update(spec.validate_for_case(cleaned, case))
     return cleaned, errors
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def field_dates(spec: LetterSpec, fields: dict) -> dict:
+    """The date parts of a letter as dates, for its template (``dates.reply_by``)."""
+    return {
+        f.name: datetime.date.fromisoformat(fields[f.name])
+        for f in spec.fields
+        if f.kind == DATE and fields.get(f.name) and _is_iso_date(fields[f.name])
+    }
 
 
 def suggestions(case: Case) -> list[LetterSpec]:

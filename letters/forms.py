@@ -44,6 +44,10 @@ def letter_fields_form(spec: catalogue.LetterSpec, case: Case | None = None) -> 
         }
         if part.kind == catalogue.CHOICE:
             fields[part.name] = forms.ChoiceField(choices=part.case_choices(case), **common)
+        elif part.kind == catalogue.DATE:
+            fields[part.name] = forms.CharField(
+                max_length=10, strip=True, widget=forms.DateInput(attrs={"type": "date"}), **common
+            )
         elif part.kind == catalogue.LINE:
             fields[part.name] = forms.CharField(
                 max_length=part.max_length,

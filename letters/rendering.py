@@ -233,6 +233,7 @@ def letter_context(
         "case": case,
         "org": profile,
         "f": fields,
+        "dates": catalogue.field_dates(spec, fields),
         "language": language,
         "letter_type": spec.type,
         "letter_date": letter_date,

@@ -13,9 +13,11 @@ import html
 import re
 
 import pytest
+import time_machine
 
 from letters import rendering, services
 from letters.models import LetterType, OrganisationProfile
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -246,8 +248,58 @@ TABLE = [
         {"restricted": "Uw betaalgegevens."},
         (["(artikel 18, tweede lid, AVG)", "(artikel 18, derde lid, AVG)"], []),
         (["(Article 18(2) GDPR)", "(Article 18(3) GDPR)"], [])),
-    row(LetterType.IDENTITY_REQUEST, "access", "asked", {},
-        (["(artikel 12, zesde lid, AVG)"], []), (["(Article 12(6) GDPR)"], [])),
+    # --- Identity: the lighter means first; an ID copy only when chosen (item 4) -------------
+    row(LetterType.IDENTITY_REQUEST, "access", "known-contact", {},
+        (["(artikel 12, zesde lid, AVG)", "bevestigt dat u dit verzoek heeft gedaan",
+          "Wij vragen u niet om een kopie van uw identiteitsbewijs."],
+         ["paspoort", "BSN", "KopieID", "Kopie voor"]),
+        (["(Article 12(6) GDPR)", "confirming that you made this request",
+          "We are not asking for a copy of your identity document."],
+         ["passport", "BSN", "KopieID", "Copy for"])),
+    row(LetterType.IDENTITY_REQUEST, "access", "question",
+        {"means": "question", "question": "Op welke datum plaatste u uw laatste bestelling?"},
+        (["Op welke datum plaatste u uw laatste bestelling?",
+          "Het antwoord kunnen alleen u en wij weten.", "Wij vragen u niet om een kopie"],
+         ["paspoort", "KopieID"]),
+        (["Op welke datum plaatste u uw laatste bestelling?",
+          "Only you and we can know the answer.", "We are not asking for a copy"],
+         ["passport", "KopieID"])),
+    row(LetterType.IDENTITY_REQUEST, "access", "login",
+        {"means": "login", "known_contact": "mijn.voorbeeld.nl"},
+        (["Log in op het account dat u al bij ons heeft (mijn.voorbeeld.nl)"], ["KopieID"]),
+        (["Log in to the account you already have with us (mijn.voorbeeld.nl)"], ["KopieID"])),
+    row(LetterType.IDENTITY_REQUEST, "access", "id-copy",
+        {"means": "id_copy",
+         "why_id_copy": "Wij kennen geen e-mailadres of account van u."},
+        (["kopie van uw identiteitsbewijs (paspoort, identiteitskaart of rijbewijs)",
+          "Een lichtere manier is in uw geval niet voldoende",
+          "Wij kennen geen e-mailadres of account van u.", "Maak uw BSN en pasfoto onleesbaar",
+          "KopieID", "Kopie voor ", ", 20 maart 2026", "vernietigen haar"],
+         ["Wij vragen u niet om een kopie"]),
+        (["copy of your identity document (passport, identity card or driving licence)",
+          "A lighter means is not enough in your case",
+          "Mask your BSN and passport photo", "KopieID", "Copy for ", ", 20 March 2026"],
+         ["We are not asking for a copy"])),
+    # --- Clarification: recital 63 and Art 12(2), a reply-by date, the deadline (item 5) -----
+    row(LetterType.CLARIFICATION_REQUEST, "access", "asked",
+        {"question": "Over welke winkel gaat uw verzoek?", "reply_by": "2026-04-03"},
+        (["(artikel 12, tweede lid, AVG)", "(overweging 63 van de AVG)",
+          "Over welke winkel gaat uw verzoek?", "Graag uw antwoord uiterlijk op 3 april 2026",
+          "Deze vraag verandert niets aan de termijn voor ons antwoord: u hoort uiterlijk op "
+          "2 april 2026 van ons."],
+         ["artikel 12, zesde lid", "BSN", "KopieID", "identiteitsbewijs"]),
+        (["(Article 12(2) GDPR)", "(recital 63 GDPR)", "Please answer by 3 April 2026",
+          "This question does not change the time limit for our answer: you will hear from "
+          "us by 2 April 2026 at the latest."],
+         ["Article 12(6)", "BSN", "KopieID", "identity document"])),
+    row(LetterType.CLARIFICATION_REQUEST, "access", "after-the-due-date",
+        {"question": "Over welke winkel gaat uw verzoek?", "reply_by": "2026-04-21"},
+        (["Graag uw antwoord uiterlijk op 21 april 2026",
+          "De termijn voor ons antwoord is op 2 april 2026 verstreken"],
+         ["u hoort uiterlijk op 2 april 2026"]),
+        (["Please answer by 21 April 2026", "The time limit for our answer passed on "
+          "2 April 2026"], ["you will hear from us by 2 April 2026"]),
+        letter_date=datetime.date(2026, 4, 7)),
 ]  # fmt: skip
 
 
@@ -271,16 +323,17 @@ def test_the_letter_says_what_it_must_and_nothing_it_must_not(
         profile.public_body = True
         profile.save()
     case = make_case(request_type, extended=extended, **case_fields)
-    spec, profile, cleaned = services.letter_prepare(
-        case=case, letter_type=letter_type, language=language, fields=fields
-    )
-
-    text = letter_text(
-        rendering.render_html(
-            spec, case=case, profile=profile, language=language, fields=cleaned,
-            letter_date=letter_date,
+    # Made on the letter's date: what a letter may say depends on the day it is made.
+    with time_machine.travel(factories.at(*letter_date.timetuple()[:3], 11), tick=False):
+        spec, profile, cleaned = services.letter_prepare(
+            case=case, letter_type=letter_type, language=language, fields=fields
         )
-    )  # fmt: skip
+        text = letter_text(
+            rendering.render_html(
+                spec, case=case, profile=profile, language=language, fields=cleaned,
+                letter_date=letter_date,
+            )
+        )  # fmt: skip
 
     must, must_not = expected[language]
     must_not = [*must_not, *NEVER[language]]
