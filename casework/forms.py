@@ -68,6 +68,8 @@ DESCRIPTION_REQUIRED_FOR = {
     RequestType.OBJECTION,
 }
 
+DESCRIPTION_MAX_LENGTH = 5000
+
 SELF = "self"
 OTHER = "other"
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{5,38}")
@@ -90,12 +92,31 @@ class CleanCharField(forms.CharField):
 
 
 class CleanEmailField(forms.EmailField):
-    """An e-mail address without the invisible characters a copy and paste brings along."""
+    """An e-mail address without the invisible characters a copy and paste brings along.
+
+    A domain in any script is accepted (``zoe@bücher.example``): mail goes to its ASCII form
+    (punycode), which every mail server understands. Letters outside ASCII *before* the @
+    (``jån@…``) are refused with a message that says why: such an address can only be
+    delivered over SMTPUTF8, which Django's SMTP backend does not speak (it would send the
+    encoded-word ``=?utf-8?…?=`` as the address, which bounces). See docs/public.md."""
 
     def to_python(self, value):
         if value not in self.empty_values:
             value = clean_text(str(value))
         return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        local_part, at, _domain = (value or "").rpartition("@")
+        if at and not local_part.isascii():
+            raise forms.ValidationError(
+                _(
+                    "We cannot send e-mail to an address with letters such as å, é or ü "
+                    "before the @: our mail server does not support them yet. Please enter "
+                    "another e-mail address."
+                ),
+                code="non_ascii_local_part",
+            )
 
 
 class AccessibleFormMixin:
@@ -134,6 +155,21 @@ class RequestForm(AccessibleFormMixin, forms.Form):
             "required": _("Choose the right you want to use."),
             "invalid_choice": _("Choose the right you want to use."),
         },
+    )
+    # Placed second, as on the page, so that the error summary lists the errors in the order
+    # of the fields. No ``maxlength`` in the page: a browser would cut a pasted text at the
+    # limit without a word; the page counts instead (static/public/request_form.js) and the
+    # server refuses a longer text with a message that says by how much.
+    description = CleanCharField(
+        label=_("What is your request about?"),
+        multiline=True,
+        required=False,
+        help_text=_(
+            "For example which data, which period, or what should be corrected. Needed for "
+            "correction, deletion, restriction and objection; optional for access and "
+            "transfer. At most %(limit)s characters."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6, "data-max-length": DESCRIPTION_MAX_LENGTH}),
     )
     name = CleanCharField(
         label=_("Your full name"),
@@ -180,18 +216,6 @@ class RequestForm(AccessibleFormMixin, forms.Form):
             "show that you may act for this person."
         ),
     )
-    description = CleanCharField(
-        label=_("What is your request about?"),
-        multiline=True,
-        max_length=5000,
-        required=False,
-        help_text=_(
-            "For example which data, which period, or what should be corrected. Needed for "
-            "correction, deletion, restriction and objection; optional for access and "
-            "transfer."
-        ),
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
     language = forms.ChoiceField(
         label=_("In which language would you like to hear from us?"),
         # Each language in its own words, as language menus do.
@@ -211,6 +235,8 @@ class RequestForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         current = (get_language() or "nl")[:2]
         self.fields["language"].initial = current if current in Language.values else "nl"
+        description = self.fields["description"]
+        description.help_text = description.help_text % {"limit": DESCRIPTION_MAX_LENGTH}
 
     def is_robot(self) -> bool:
         return bool((self.data.get("website") or "").strip())
@@ -229,6 +255,28 @@ class RequestForm(AccessibleFormMixin, forms.Form):
         if not any(ch.isalpha() for ch in name):
             raise forms.ValidationError(_("Enter a name with at least one letter."))
         return name
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        excess = len(description) - DESCRIPTION_MAX_LENGTH
+        if excess > 0:
+            raise forms.ValidationError(
+                ngettext_lazy(
+                    "Your text is %(length)d characters long; the most we can take is "
+                    "%(limit)d. Shorten it by %(excess)d character, or send the rest later "
+                    "as a message on the page of your request.",
+                    "Your text is %(length)d characters long; the most we can take is "
+                    "%(limit)d. Shorten it by %(excess)d characters, or send the rest later "
+                    "as a message on the page of your request.",
+                    "excess",
+                ),
+                params={
+                    "length": len(description),
+                    "limit": DESCRIPTION_MAX_LENGTH,
+                    "excess": excess,
+                },
+            )
+        return description
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]

@@ -29,6 +29,8 @@ from letters.services import letter_record_download
 logger = logging.getLogger(__name__)
 
 SENT_COOKIE = "dsar_sent"
+# The ids of the requests this browser confirmed (in its session).
+CONFIRMED_SESSION_KEY = "public_confirmed_cases"
 RIGHT_TITLES = {value: title for value, title, _description in RIGHTS}
 
 # The status as the data subject reads it: a short line and what it means for them.
@@ -228,13 +230,19 @@ def confirm(request, token):
         return _bad_link(request, "invalid" if error.code == "invalid" else "gone")
     case = Case.objects.filter(pk=case_id, status=Status.UNCONFIRMED).first()
     if case is None:
-        # Already confirmed, or deleted because it was never confirmed.
+        if case_id in request.session.get(CONFIRMED_SESSION_KEY, ()):
+            return _confirmed_before(request, case_id)
+        # Already confirmed (in another browser), or deleted because it was never confirmed.
         return _bad_link(request, "gone")
     if request.method == "POST":
         try:
             case, status_token = confirm_web_request(case_id=case.pk)
         except CaseActionError:
             return _bad_link(request, "gone")
+        # This browser may open the link again (from the e-mail, or its history): it then
+        # goes to the status page. Only the case id is kept, never a status link.
+        confirmed = request.session.get(CONFIRMED_SESSION_KEY, [])
+        request.session[CONFIRMED_SESSION_KEY] = [*confirmed, case.pk][-20:]
         logger.info("Web request %s confirmed by the subject", case.reference)
         messages.success(
             request,
@@ -247,6 +255,23 @@ def confirm(request, token):
     return _render(
         request, "public/confirm.html", {"case": case, "right": RIGHT_TITLES[case.request_type]}
     )
+
+
+def _confirmed_before(request, case_id: int):
+    """The confirmation link again, in the browser that confirmed it: to the status page,
+    with a fresh status link (only hashes of status links are stored, so the first one
+    cannot be given again). Another browser gets the "no longer usable" page."""
+    case = Case.objects.filter(pk=case_id).exclude(status=Status.UNCONFIRMED).first()
+    if case is None:
+        return _bad_link(request, "gone")
+    logger.info(
+        "Confirmation link of %s opened again by the browser that confirmed it", case.reference
+    )
+    messages.info(
+        request,
+        _("You have already confirmed this request. This is the page where you can follow it."),
+    )
+    return redirect(tokens.status_url(tokens.status_token_create(case), absolute=False))
 
 
 # --- The status page ---------------------------------------------------------------------
