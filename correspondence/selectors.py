@@ -1,12 +1,21 @@
 """Reading the thread: what the status page, the case page and the API show, and the
-officers' "waiting for us" (the subject had the last word on an open request)."""
+officers' "waiting for us" (the subject replied on an open request and no officer has acted
+on it since)."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from cases.models import OPEN_STATUSES, Case, SubjectSubmission
+from cases.models import OPEN_STATUSES, ActorType, Case, CaseEvent, SubjectSubmission
 
 from .models import Direction, Message, MessageKind
 
@@ -65,35 +74,49 @@ def thread(case: Case) -> list[ThreadItem]:
     return sorted(items, key=lambda item: item.at)
 
 
-def _last_direction():
+def _last_reply_at():
     return Subquery(
-        Message.objects.filter(case=OuterRef("pk"))
+        Message.objects.filter(case=OuterRef("pk"), direction=Direction.FROM_SUBJECT)
         .order_by("-sent_at", "-id")
-        .values("direction")[:1]
+        .values("sent_at")[:1]
+    )
+
+
+def _acted_since_reply():
+    """An officer did something on the case (wrote, verified, resumed, assigned, …) after
+    the subject's last reply: one of their events in the audit trail is later."""
+    return Exists(
+        CaseEvent.objects.filter(
+            case=OuterRef("pk"), actor_type=ActorType.USER, at__gt=OuterRef("last_reply_at")
+        )
     )
 
 
 def with_reply_waiting(cases: QuerySet) -> QuerySet:
-    """Annotate ``last_message_direction`` (one indexed lookup per row), which
+    """Annotate ``reply_waiting`` (two indexed lookups per row: the last reply on
+    ``message_case_sent_idx``, a later officer event on ``caseevent_case_at_idx``), which
     :func:`is_reply_waiting` reads."""
-    return cases.annotate(last_message_direction=_last_direction())
+    return cases.annotate(last_reply_at=_last_reply_at()).annotate(
+        reply_waiting=ExpressionWrapper(
+            Q(status__in=OPEN_STATUSES, last_reply_at__isnull=False) & ~_acted_since_reply(),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def waiting_for_us(cases: QuerySet) -> QuerySet:
-    """Open requests whose last message is the subject's: a reply waits for the officers
-    (until an officer writes back, or the request is closed)."""
-    return cases.alias(last_message_direction=_last_direction()).filter(
-        status__in=OPEN_STATUSES, last_message_direction=Direction.FROM_SUBJECT
+    """Open requests with a reply from the subject on which no officer has acted since:
+    the marker goes when an officer writes back or does anything else on the request, or
+    when it is closed."""
+    return (
+        cases.alias(last_reply_at=_last_reply_at())
+        .filter(status__in=OPEN_STATUSES, last_reply_at__isnull=False)
+        .filter(~_acted_since_reply())
     )
 
 
 def is_reply_waiting(case: Case) -> bool:
-    """For a case from :func:`with_reply_waiting`, or any case (one query)."""
-    if not case.is_open:
-        return False
-    if hasattr(case, "last_message_direction"):
-        direction = case.last_message_direction
-    else:
-        last = Message.objects.filter(case=case).order_by("-sent_at", "-id").first()
-        direction = last.direction if last else None
-    return direction == Direction.FROM_SUBJECT
+    """For a case from :func:`with_reply_waiting` (no query), or any case."""
+    if hasattr(case, "reply_waiting"):
+        return bool(case.reply_waiting)
+    return waiting_for_us(Case.objects.filter(pk=case.pk)).exists()

@@ -5,7 +5,8 @@ reply waits until an officer writes back."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.models import Case, CaseEvent, EventKind, Status, SubjectFile
+from cases import filecrypt, services
+from cases.models import Case, CaseEvent, EventKind, IdentityMethod, Status, SubjectFile
 from correspondence import selectors
 from correspondence.models import Direction, Message
 from correspondence.services import message_send, subject_reply
@@ -29,7 +30,7 @@ def test_a_reply_in_progress_is_stored_and_the_assignee_told(case_in, private_ro
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS  # nothing to resume
     stored = SubjectFile.objects.get()
-    assert (private_root / stored.storage_path).read_bytes().startswith(b"%PDF")
+    assert filecrypt.read_bytes(private_root / stored.storage_path).startswith(b"%PDF")
     event = CaseEvent.objects.get(case=case, kind=EventKind.DOCUMENT)
     assert event.actor_type == "subject" and event.message == REPLY
     assert event.changes["files"] == "paspoort.pdf"
@@ -80,6 +81,29 @@ def test_the_queue_marks_a_reply_until_an_officer_writes_back(case_in, actor):
     message_send(case_id=waiting.pk, actor=actor, body="Dank u.", now=at(2026, 3, 10))
     assert not selectors.waiting_for_us(Case.objects.all()).exists()
     assert not selectors.is_reply_waiting(waiting)
+
+
+def test_any_officer_action_after_the_reply_clears_the_marker(case_in, actor):
+    case = case_in("identity_check")
+    subject_reply(case_id=case.pk, message="Mijn paspoort.", files=[], now=at(2026, 3, 9))
+    assert selectors.is_reply_waiting(case)
+    services.case_verify_identity(
+        case_id=case.pk, actor=actor, method=IdentityMethod.DOCUMENT, now=at(2026, 3, 10)
+    )
+    assert not selectors.is_reply_waiting(case)
+    # A new reply marks it again; the system's e-mail events do not count as acting.
+    subject_reply(case_id=case.pk, message="Nog een vraag.", files=[], now=at(2026, 3, 11))
+    assert list(selectors.waiting_for_us(Case.objects.all())) == [case]
+
+
+def test_a_closed_request_is_not_waiting_for_us(case_in, actor):
+    case = case_in("in_progress")
+    subject_reply(case_id=case.pk, message="Dank.", files=[], now=at(2026, 3, 9))
+    services.case_close(case_id=case.pk, actor=actor, outcome="granted", now=at(2026, 3, 10))
+    case.refresh_from_db()
+    assert not selectors.is_reply_waiting(case)
+    [annotated] = selectors.with_reply_waiting(Case.objects.filter(pk=case.pk))
+    assert annotated.reply_waiting is False
 
 
 def test_the_thread_is_in_order_both_ways(case_in, actor):
