@@ -49,3 +49,25 @@ def check_deadline_settings(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+BAD_FILE_KEYS = "cases.E003"
+
+
+@register()
+def check_file_keys(app_configs=None, **kwargs):
+    """DSAR_FILE_KEYS holds keys (production.py refuses to start without; local and test
+    settings make one): a mistyped key is reported at start-up, not at the first upload."""
+    from cases.filecrypt import BadFileKey, file_keys
+
+    try:
+        file_keys(settings.DSAR_FILE_KEYS)
+    except BadFileKey as exc:
+        return [
+            Error(
+                f"DSAR_FILE_KEYS: {exc}",
+                hint="See docs/security.md, 'Files encrypted at rest'.",
+                id=BAD_FILE_KEYS,
+            )
+        ]
+    return []

@@ -1,12 +1,11 @@
 """Files the data subject uploads on the status page: checked by their content, stored under
-``settings.PRIVATE_FILES_ROOT`` (never a static or media root) under a random name, and named,
+``settings.PRIVATE_FILES_ROOT`` (never a static or media root) under a random name, encrypted
+(``cases.filecrypt``), and named,
 shown and downloaded with the extension of the type their content has (``safe_name``): a PDF
 sent as ``invoice.html`` or ``invoice.pdf.hta`` is ``invoice.pdf``, a PNG sent as
 ``photo.exe`` is ``photo.png``, so that no download opens in another program than its
 content's."""
 
-import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,11 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse
 
+from . import filecrypt
 from .text import clean_text
+
+# Raised when a stored file fails its check (changed or cut short on disk).
+UnreadableFile = filecrypt.FileUnreadable
 
 # What the first bytes of an accepted file must be. The name and the browser's content type
 # are not trusted.
@@ -97,29 +100,19 @@ def absolute_path(storage_path: str) -> Path:
 
 
 def store(uploaded, *, case_id: int, content_type: str) -> StoredFile:
-    """Write the file under a random name; it appears under its final name only complete."""
+    """Write the file, encrypted (``cases.filecrypt``), under a random name; it appears under
+    its final name only complete and flushed to disk. Size and SHA-256 are of the content."""
     ext = FILE_TYPES[content_type][1]
     relative = f"{UPLOAD_DIR}/{case_id}/{secrets.token_hex(16)}{ext}"
-    target = root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-    partial = target.with_name(target.name + ".part")
-    digest = hashlib.sha256()
-    size = 0
     uploaded.seek(0)
-    try:
-        with open(partial, "xb") as out:
-            os.chmod(partial, 0o640)
-            for chunk in uploaded.chunks(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return StoredFile(storage_path=relative, size=size, sha256=digest.hexdigest())
+    written = filecrypt.write(root() / relative, uploaded.chunks(_CHUNK), mode=0o640)
+    return StoredFile(storage_path=relative, size=written.size, sha256=written.sha256)
+
+
+def open_file(storage_path: str) -> filecrypt.DecryptingReader:
+    """The content of a stored file, decrypted a chunk at a time as it is read. Raises
+    FileNotFoundError, or ``UnreadableFile`` for a file changed or cut short on disk."""
+    return filecrypt.open_decrypted(absolute_path(storage_path))
 
 
 def delete(storage_path: str) -> None:
@@ -152,15 +145,15 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 def file_response(subject_file) -> FileResponse:
-    """The stored file of a ``SubjectFile`` as a download (never shown in the browser) of its
-    content's type, under a name with that type's extension (also for rows stored before
-    names were made safe)."""
-    path = absolute_path(subject_file.storage_path)
+    """The stored file of a ``SubjectFile``, decrypted as it streams, as a download (never
+    shown in the browser) of its content's type, under a name with that type's extension
+    (also for rows stored before names were made safe)."""
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        open_file(subject_file.storage_path),
         as_attachment=True,
         filename=safe_name(subject_file.original_name, subject_file.content_type),
         content_type=subject_file.content_type,
     )
+    response.block_size = filecrypt.CHUNK
     response["Cache-Control"] = "no-store, private"
     return response

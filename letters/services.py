@@ -11,7 +11,6 @@ fails.
 import datetime
 import hashlib
 import logging
-import os
 import uuid
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases import filecrypt
 from cases.audit import Actor, record_event
 from cases.clock import local_date
 from cases.models import Case, EventKind, Status
@@ -125,14 +125,11 @@ def _relative_path(case: Case, letter_type: str, language: str, now, digest: str
 
 
 def _write_new_file(relative: str, content: bytes) -> Path:
+    """The PDF encrypted at rest (``cases.filecrypt``), whole or not at all, read-only; never
+    over an archived letter, whatever happens (FileExistsError). The letter's SHA-256 is of
+    the PDF as generated, not of the bytes on disk."""
     path = Path(settings.PRIVATE_FILES_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
-    # "x": never overwrite an archived letter, whatever happens.
-    with open(path, "xb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(path, 0o440)
+    filecrypt.write_bytes(path, content, mode=0o440)
     return path
 
 

@@ -24,7 +24,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from cases import clock
+from cases import clock, filecrypt
 from cases.audit import Actor, record_event
 from cases.models import Case, CasePause, EventKind
 from cases.services import CaseActionError, case_record_extension_notice
@@ -390,7 +390,8 @@ def _build_message(email: OutboundEmail) -> tuple[EmailMultiAlternatives, str, s
     )
     message.attach_alternative(html, "text/html")
     for item in email.attachments:
-        content = private_path(item["storage_path"]).read_bytes()
+        # Private files are encrypted at rest: the attachment is the decrypted content.
+        content = filecrypt.read_bytes(private_path(item["storage_path"]))
         message.attach(item["filename"], content, item["mimetype"])
     return message, stored_subject, stored_text
 

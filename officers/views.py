@@ -113,6 +113,9 @@ def subject_file_download(request, pk: int):
     except FileNotFoundError:
         logger.error("Case %s: stored file %s is missing", found.submission.case.reference, pk)
         raise Http404 from None
+    except uploads.UnreadableFile:  # changed or cut short on disk: never served
+        logger.error("Case %s: stored file %s fails its check", found.submission.case.reference, pk)
+        raise Http404 from None
 
 
 @never_cache

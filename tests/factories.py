@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from accounts.roles import PRIVACY_OFFICER, ROLES, grant
-from cases import services
+from cases import filecrypt, services
 from cases.audit import Actor
 from cases.models import Channel, RequestType
 from casework import actions
@@ -161,8 +161,7 @@ def archived_letter(
 
     relative = f"letters/{case.reference}/{letter_type}-{uuid.uuid4().hex}.pdf"
     path = Path(settings.PRIVATE_FILES_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    filecrypt.write_bytes(path, content, mode=0o440)  # as the letter service stores it
     return Letter.objects.create(
         case=case,
         letter_type=letter_type,

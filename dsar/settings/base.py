@@ -340,6 +340,14 @@ STORAGES = {
 # Uploaded identity documents and generated letters are private: never under STATIC_ROOT and
 # never served by the web server directly.
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
+# Every file under PRIVATE_FILES_ROOT is encrypted at rest (cases/filecrypt.py,
+# docs/security.md): with these keys, newest first, each 32 random bytes in URL-safe base64,
+# comma-separated. New files use the first; a file is read with the key its header names.
+# Empty: local.py and test.py make one key into DSAR_VAR_DIR/file-key; production.py refuses
+# to start.
+DSAR_FILE_KEYS = env.list("DSAR_FILE_KEYS", default=[])
+# The private files as a Django storage, for any code that stores through one: it encrypts.
+STORAGES["private"] = {"BACKEND": "cases.filecrypt_storage.EncryptedPrivateStorage"}
 
 # --- E-mail -------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:password@mail.example.nl:587/?tls=True. Default: one .eml file

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from cases.filecrypt import embedded_key
+
 from .base import *  # noqa: F403
 from .base import DSAR_ORGANISATION, SECRET_KEY, env
 
@@ -14,7 +16,10 @@ DSAR_ORGANISATION = {**DSAR_ORGANISATION, "kvk": DSAR_ORGANISATION["kvk"] or "12
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": STORAGES["private"],  # noqa: F405
 }
+# No DSAR_FILE_KEYS set: a key made once into DSAR_VAR_DIR/file-key (never committed).
+DSAR_FILE_KEYS = DSAR_FILE_KEYS or [embedded_key(VAR_DIR)]  # noqa: F405
 
 # WhiteNoise expects the collected-static folder to exist, even when it serves from finders.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

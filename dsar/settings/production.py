@@ -2,14 +2,25 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cases.filecrypt import BadFileKey, file_keys
+
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS, env
+from .base import DSAR_FILE_KEYS, SECRET_KEY, SILENCED_SYSTEM_CHECKS, env
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "Set SECRET_KEY to a random string of at least 50 characters, e.g. the output of "
         "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
     )
+
+try:
+    file_keys(DSAR_FILE_KEYS)
+except BadFileKey as exc:
+    raise ImproperlyConfigured(
+        f"DSAR_FILE_KEYS: {exc} Set DSAR_FILE_KEYS to the keys the private files are encrypted "
+        "with, newest first, comma-separated; a new one from: python manage.py "
+        "rotate_file_keys --new-key (docs/security.md, 'Files encrypted at rest')."
+    ) from None
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -9,6 +9,8 @@ os.environ.setdefault(
     "DSAR_VAR_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "test")
 )
 
+from cases.filecrypt import embedded_key  # noqa: E402
+
 from .base import *  # noqa: E402, F403
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -24,7 +26,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": STORAGES["private"],  # noqa: F405
 }
+# No DSAR_FILE_KEYS set: a key made once into DSAR_VAR_DIR/file-key (never committed).
+DSAR_FILE_KEYS = DSAR_FILE_KEYS or [embedded_key(VAR_DIR)]  # noqa: F405
 
 # WhiteNoise expects the collected-static folder to exist, even when it serves from finders.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cases import filecrypt
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,8 +24,9 @@ def run_manage(*args, tmp_path, **env):
         DJANGO_SETTINGS_MODULE="dsar.settings.production",
         DSAR_VAR_DIR=str(tmp_path),
         ALLOWED_HOSTS="privacy.example.nl",
-        **env,
+        DSAR_FILE_KEYS=filecrypt.generate_key(),
     )
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -62,6 +65,18 @@ def test_production_refuses_to_start_without_a_strong_secret_key(tmp_path, key):
 
     assert result.returncode != 0
     assert "Set SECRET_KEY to a random string of at least 50 characters" in result.stderr
+
+
+@pytest.mark.parametrize("keys", ["", "not-a-key"])
+def test_production_refuses_to_start_without_file_keys(tmp_path, keys):
+    result = run_manage(
+        "check", tmp_path=tmp_path, SECRET_KEY=secrets.token_urlsafe(64), DSAR_FILE_KEYS=keys
+    )
+
+    assert result.returncode != 0
+    assert "DSAR_FILE_KEYS" in result.stderr
+    # No key was made up in its place.
+    assert not (tmp_path / "file-key").exists()
 
 
 def test_production_settings_values(monkeypatch, tmp_path):

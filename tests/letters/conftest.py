@@ -3,10 +3,13 @@ private files of each test go to a folder of its own."""
 
 import re
 import subprocess
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
+from cases import filecrypt
 from cases.audit import Actor
 from casework import actions
 from letters import services
@@ -93,9 +96,19 @@ def make_letter(actor):
     return generate
 
 
+def plain_pdf(path) -> Path:
+    """The archived PDF at ``path`` (stored encrypted, cases.filecrypt) decrypted into a file
+    of its own, for the tools that read a file."""
+    target = Path(tempfile.mkdtemp(prefix="letter-")) / Path(path).name
+    target.write_bytes(filecrypt.read_bytes(path))
+    return target
+
+
 def pdf_text(source) -> str:
-    """The text of a PDF (a path or bytes) as one line: words joined by single spaces, and
-    words split at a hyphen at the end of a line joined again."""
+    """The text of a PDF (an archived letter's path, or bytes) as one line: words joined by
+    single spaces, and words split at a hyphen at the end of a line joined again."""
+    if not isinstance(source, bytes) and filecrypt.is_encrypted(source):
+        source = filecrypt.read_bytes(source)
     if isinstance(source, bytes):
         result = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", "-", "-"], input=source, capture_output=True, check=True
@@ -110,5 +123,7 @@ def pdf_text(source) -> str:
 
 
 def pdf_pages(source) -> int:
+    if filecrypt.is_encrypted(source):
+        source = plain_pdf(source)
     result = subprocess.run(["pdfinfo", str(source)], capture_output=True, check=True, text=True)
     return int(re.search(r"^Pages:\s+(\d+)", result.stdout, re.M)[1])

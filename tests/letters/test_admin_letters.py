@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from cases import filecrypt
 from cases.models import CaseEvent, EventKind
 from letters.models import Letter, LetterType, OrganisationProfile
 from notifications.models import OutboundEmail
@@ -128,7 +129,7 @@ def test_download_send_and_post(officer_client, make_case, make_letter):
     )
 
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == emailed.absolute_path.read_bytes()
+    assert b"".join(download.streaming_content) == filecrypt.read_bytes(emailed.absolute_path)
     assert "zoe@example.org" in confirm.content.decode()
     assert send.status_code == 302 and post.status_code == 302
     assert OutboundEmail.objects.filter(kind="letter", case=case).count() == 1
@@ -242,7 +243,7 @@ def test_the_profile_is_one_page_with_a_private_logo(
 
     case = make_case("access")
     letter = make_letter(case, LetterType.ACKNOWLEDGEMENT, "nl")
-    assert b"/Subtype /Image" in letter.absolute_path.read_bytes()
+    assert b"/Subtype /Image" in filecrypt.read_bytes(letter.absolute_path)
     assert "Voorbeeld Zorg B.V." in pdf_text(letter.absolute_path)
     preview = officer_client.post(
         compose_url(case), {"letter_type": "acknowledgement", "language": "nl", "preview": "1"}

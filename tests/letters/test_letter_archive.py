@@ -8,6 +8,7 @@ import stat
 import pytest
 from django.db import connection
 
+from cases import filecrypt
 from cases.models import CaseEvent, EventKind
 from letters import rendering, services
 from letters.models import Letter, LetterType
@@ -24,8 +25,13 @@ def test_it_archives_the_file_with_its_hash_template_and_author(
 
     letter = make_letter(case, LetterType.ACKNOWLEDGEMENT, "en", note="See you soon.")
 
-    content = letter.absolute_path.read_bytes()
+    content = filecrypt.read_bytes(letter.absolute_path)
     assert content.startswith(b"%PDF-")
+    # Encrypted at rest: the bytes on disk are not the PDF, nor contain any of it; the SHA-256
+    # and the size are those of the PDF as generated.
+    on_disk = letter.absolute_path.read_bytes()
+    assert on_disk.startswith(filecrypt.MAGIC)
+    assert b"%PDF" not in on_disk and content[64:96] not in on_disk
     assert letter.absolute_path.is_relative_to(private_root)
     assert letter.sha256 == hashlib.sha256(content).hexdigest()
     assert letter.size == len(content)
@@ -79,7 +85,7 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(make_case, make_lett
     assert first.file_path != second.file_path
     first.refresh_from_db()
     assert first.absolute_path.is_file()
-    assert hashlib.sha256(first.absolute_path.read_bytes()).hexdigest() == first.sha256
+    assert hashlib.sha256(filecrypt.read_bytes(first.absolute_path)).hexdigest() == first.sha256
     assert CaseEvent.objects.filter(case=case, kind=EventKind.LETTER).count() == 3
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
+from cases import filecrypt
 from cases.models import Case
 from letters import services, tasks
 from letters.models import Letter, LetterRequest, LetterRequestState, LetterType
@@ -212,7 +213,7 @@ def test_a_worker_renders_a_batch(worker, make_case, officer_user):
     for case in Case.objects.filter(pk__in=[c.pk for c in cases]):
         letter = case.letters.get()
         assert letter.language == case.subject_language
-        assert letter.absolute_path.read_bytes().startswith(b"%PDF-")
+        assert filecrypt.read_bytes(letter.absolute_path).startswith(b"%PDF-")
 
 
 @pytest.mark.django_db(transaction=True)  # a refused statement must not end a test's atomic

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from cases import filecrypt
 from cases import services as case_services
 from cases.models import CaseEvent, EventKind, IdentityMethod, Outcome
 from casework import actions, timeline
@@ -64,7 +65,7 @@ def test_the_delivered_e_mail_carries_the_archived_pdf(make_case, make_letter, a
     ((filename, content, mimetype),) = message.attachments
     assert filename == f"{case.reference}-acknowledgement-v1-nl.pdf"
     assert mimetype == "application/pdf"
-    assert content == letter.absolute_path.read_bytes()
+    assert content == filecrypt.read_bytes(letter.absolute_path)
     assert case.reference in message.subject
     assert "Ontvangstbevestiging" in message.subject
     assert message.to == ["zoe@example.org"]
@@ -171,7 +172,7 @@ def test_the_closure_notice_carries_the_unsent_reply_letter(make_case, make_lett
     assert event.changes["with"] == "closure_notice"
     deliver_all()
     (message,) = [m for m in mail.outbox if m.attachments]
-    assert message.attachments[0][1] == answer.absolute_path.read_bytes()
+    assert message.attachments[0][1] == filecrypt.read_bytes(answer.absolute_path)
 
 
 def test_a_reply_letter_already_sent_is_not_attached_again(make_case, make_letter, actor):

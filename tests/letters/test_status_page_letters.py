@@ -4,7 +4,7 @@ of the status link only."""
 import pytest
 from django.test import Client
 
-from cases import tokens
+from cases import filecrypt, tokens
 from cases.models import CaseEvent, EventKind
 from letters import services
 from letters.models import LetterType
@@ -40,7 +40,7 @@ def test_a_sent_letter_is_listed_and_downloads(client, sent_letter):
     assert "attachment" in response["Content-Disposition"]
     assert sent_letter.filename in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store, private"
-    assert b"".join(response.streaming_content) == sent_letter.absolute_path.read_bytes()
+    assert b"".join(response.streaming_content) == filecrypt.read_bytes(sent_letter.absolute_path)
 
 
 def test_the_first_download_goes_on_the_timeline(client, sent_letter):

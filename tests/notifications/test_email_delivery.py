@@ -4,6 +4,7 @@ attachments through SMTP, keeps a copy without secret links, and lands on the ti
 import pytest
 from django.utils import translation
 
+from cases import filecrypt
 from cases.models import CaseEvent, EventKind
 from casework import timeline
 from notifications import delivery, planning, rendering
@@ -28,8 +29,7 @@ def deliver(email):
 def test_it_sends_plain_text_html_and_attachments(smtp_server, settings, tmp_path, monkeypatch):
     monkeypatch.setattr(rendering, "links", lambda email: {})  # no status link
     settings.PRIVATE_FILES_ROOT = tmp_path
-    (tmp_path / "letters").mkdir()
-    (tmp_path / "letters" / "reply.pdf").write_bytes(b"%PDF-1.7 reply")
+    filecrypt.write_bytes(tmp_path / "letters" / "reply.pdf", b"%PDF-1.7 reply")
     case = factories.case(subject_email="", subject_language="en")
     email = planning.email_plan(
         kind=Kind.CLOSURE_NOTICE,

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import tokens
+from cases import filecrypt, tokens
 from cases.models import CaseEvent, EventKind, SubjectFile, SubjectSubmission
 from cases.services import CaseActionError
 from correspondence import services as correspondence_services
@@ -75,7 +75,10 @@ def test_accepted_files_are_stored_privately_and_put_on_the_timeline(
     assert stored.original_name == stored_as
     assert stored.size == len(content)
     on_disk = Path(private_root) / stored.storage_path
-    assert on_disk.read_bytes() == content
+    # Encrypted at rest: what is on disk is not the file, and decrypts to exactly the file.
+    assert on_disk.read_bytes().startswith(filecrypt.MAGIC)
+    assert content not in on_disk.read_bytes()
+    assert filecrypt.read_bytes(on_disk) == content
     assert name not in stored.storage_path  # a random name on disk
     assert str(settings.STATIC_ROOT) not in str(on_disk.resolve())
 
