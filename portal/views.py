@@ -401,6 +401,9 @@ def subject_file(request, token, file_id):
     except FileNotFoundError:
         logger.error("Case %s: stored file %s is missing", case.reference, found.pk)
         return _bad_link(request, "gone")
+    except uploads.UnreadableFile:  # changed or cut short on disk: never served
+        logger.error("Case %s: stored file %s fails its check", case.reference, found.pk)
+        return _bad_link(request, "gone")
 
 
 def _documents(case: Case, token: str) -> list[dict]:

@@ -220,6 +220,24 @@ def test_the_link_holder_can_download_what_they_sent(client, waiting):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_file_changed_on_disk_is_not_served_but_a_friendly_page(
+    client, waiting, private_root, caplog
+):
+    _case, path, _token = waiting
+    post(client, path, [upload("paspoort.pdf", PDF)])
+    stored = SubjectFile.objects.get()
+    on_disk = Path(private_root) / stored.storage_path
+    raw = bytearray(on_disk.read_bytes())
+    raw[-5] ^= 1  # one bit of the encrypted file
+    on_disk.write_bytes(bytes(raw))
+
+    response = client.get(f"{path}files/{stored.pk}/")
+
+    assert response.status_code == 410
+    assert PDF not in response.content
+    assert "fails its check" in caplog.text
+
+
 def test_another_case_s_link_cannot_download_the_file(client, waiting, case_in):
     _case, path, _token = waiting
     post(client, path, [upload("paspoort.pdf", PDF)])
