@@ -19,6 +19,11 @@ from .append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class RequestType(models.TextChoices):
+    """The rights, named the same everywhere in a language (the public form, the e-mails, the
+    admin, the letters): in English the GDPR's own words; in Dutch the plain word with the
+    AVG's term beside it where it differs, e.g. "Verwijdering (recht op vergetelheid, art.
+    17)" (locale/nl). The form adds what each means in plain words."""
+
     ACCESS = "access", _("Access (Art 15)")
     RECTIFICATION = "rectification", _("Rectification (Art 16)")
     ERASURE = "erasure", _("Erasure (Art 17)")

@@ -12,7 +12,10 @@ from cases import uploads
 from cases.models import Language, RequestType
 from cases.text import clean_text
 
-# The rights as a data subject reads them: a plain title and one sentence each.
+# The rights as a data subject reads them: a title and one sentence each. The title begins
+# with the right's name as everywhere else (``RequestType``'s label without its article: the
+# e-mails, the admin, the letters), followed by what it means in plain words
+# (tests/portal/test_request_type_names.py).
 RIGHTS = [
     (
         RequestType.ACCESS,
@@ -24,12 +27,12 @@ RIGHTS = [
     ),
     (
         RequestType.RECTIFICATION,
-        _("Correction: correct or complete your data"),
+        _("Rectification: correct or complete your data"),
         _("Ask us to correct personal data about you that is wrong, or to complete it."),
     ),
     (
         RequestType.ERASURE,
-        _("Deletion: have your data removed"),
+        _("Erasure: have your data deleted"),
         _(
             "Ask us to delete personal data about you. Sometimes the law requires us to keep "
             "data; we will then tell you why."
@@ -45,7 +48,7 @@ RIGHTS = [
     ),
     (
         RequestType.PORTABILITY,
-        _("Transfer: receive your data in a file"),
+        _("Portability: receive your data in a file"),
         _(
             "Receive the data you gave us in a common file format that a computer can read, "
             "or have us send it to another organisation."
@@ -166,8 +169,8 @@ class RequestForm(AccessibleFormMixin, forms.Form):
         required=False,
         help_text=_(
             "For example which data, which period, or what should be corrected. Needed for "
-            "correction, deletion, restriction and objection; optional for access and "
-            "transfer. At most %(limit)s characters."
+            "rectification, erasure, restriction and objection; optional for access and "
+            "portability. At most %(limit)s characters."
         ),
         widget=forms.Textarea(attrs={"rows": 6, "data-max-length": DESCRIPTION_MAX_LENGTH}),
     )

@@ -61,6 +61,7 @@ def test_english_is_one_click_away(client):
     english = client.get("/").content.decode()
     assert '<html lang="en">' in english
     assert "Access: see your data" in english
+    assert "Erasure: have your data deleted" in english
     assert 'value="nl" lang="nl">Nederlands</button>' in english
 
 

@@ -138,7 +138,11 @@ def test_the_csv_is_in_dutch_for_a_dutch_user(dataset, dpo):
     table = _table(raw)
     assert table[0] == HEADERS_NL
     rows = {row[0]: row for row in table[1:]}
-    assert rows[dataset["B"].reference][1:4] == ["Verwijdering (art. 17)", "E-mail", "Afgesloten"]
+    assert rows[dataset["B"].reference][1:4] == [
+        "Verwijdering (recht op vergetelheid, art. 17)",
+        "E-mail",
+        "Afgesloten",
+    ]
     assert rows[dataset["B"].reference][8:] == ["Afgewezen", "nee", "32", "Øyvind Hansen"]
     assert rows[dataset["A"].reference][8:] == ["Ingewilligd", "ja", "9", "Zoë IJsbrand"]
 
