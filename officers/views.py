@@ -152,6 +152,14 @@ def message_compose(request, case_id: int):
                     request,
                     _("Your message was sent to the data subject's status page."),
                 )
+                if not case.subject_email:
+                    messages.warning(
+                        request,
+                        _(
+                            "The data subject has no e-mail address, so nobody tells them "
+                            "there is a message: let them know by post or phone."
+                        ),
+                    )
                 return HttpResponseRedirect(case_url)
         else:
             preview = _preview(case, data)

@@ -110,3 +110,13 @@ def test_the_queue_marks_a_reply_and_filters_on_it(officer_client, case_in):
     dutch = Client()
     dutch.force_login(replied.assignee)
     assert "reactie ontvangen" in dutch.get(queue).content.decode()
+
+
+def test_without_an_e_mail_address_the_officer_is_told_to_tell_them(officer_client, case_in):
+    case = case_in("in_progress", subject_email="")
+    response = officer_client.post(
+        compose_url(case), {"kind": "message", "body": "Hallo", "step": "send"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Your message was sent to the data subject" in page
+    assert "has no e-mail address, so nobody tells them" in page
