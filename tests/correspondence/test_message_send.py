@@ -89,9 +89,7 @@ def test_a_closed_request_takes_no_messages(case_in, actor):
 def test_only_a_question_has_a_reply_by_date(case_in, actor):
     case = case_in("in_progress")
     with pytest.raises(CaseActionError):
-        message_send(
-            case_id=case.pk, actor=actor, body=TEXT, reply_by=SENT_AT.date(), now=SENT_AT
-        )
+        message_send(case_id=case.pk, actor=actor, body=TEXT, reply_by=SENT_AT.date(), now=SENT_AT)
 
 
 def test_a_sent_message_cannot_be_changed_or_deleted(case_in, actor):
