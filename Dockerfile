@@ -35,8 +35,10 @@ RUN if find . -type d -name locale -not -path './var/*' | grep -q .; then \
     fi
 
 # Static files into var/static (STATIC_ROOT), served by WhiteNoise. The production settings
-# refuse to load without a SECRET_KEY: this dummy one exists on this RUN line only.
+# refuse to load without a SECRET_KEY and DSAR_FILE_KEYS: these dummies exist on this RUN
+# line only (collectstatic encrypts nothing).
 RUN SECRET_KEY=build-only-dummy-key-for-collectstatic-never-used-at-runtime-0000 \
+    DSAR_FILE_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     DJANGO_SETTINGS_MODULE=dsar.settings.production \
     python manage.py collectstatic --noinput
 
