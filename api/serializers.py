@@ -19,6 +19,7 @@ from accounts import permissions
 from cases import deadlines, services
 from cases.models import (
     OPEN_STATUSES,
+    AuthorityProof,
     CaseEvent,
     Channel,
     IdentityMethod,
@@ -311,6 +312,20 @@ class CaseVerifyIdentityInputSerializer(serializers.Serializer):
         if data["method"] == IdentityMethod.OTHER and not data["note"].strip():
             raise serializers.ValidationError(
                 {"note": [_("Describe how the identity was verified.")]}
+            )
+        return data
+
+
+class CaseRecordAuthorityInputSerializer(serializers.Serializer):
+    proof = serializers.ChoiceField(choices=AuthorityProof.choices)
+    note = CleanCharField(
+        multiline=True, max_length=1000, required=False, allow_blank=True, default=""
+    )
+
+    def validate(self, data):
+        if data["proof"] == AuthorityProof.OTHER and not data["note"].strip():
+            raise serializers.ValidationError(
+                {"note": [_("Describe what shows the representative's authority.")]}
             )
         return data
 

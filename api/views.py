@@ -238,6 +238,7 @@ ACTION_INPUTS: dict[str, type[s.serializers.Serializer] | None] = {
     "assign": s.CaseAssignInputSerializer,
     "start_identity_check": None,
     "verify_identity": s.CaseVerifyIdentityInputSerializer,
+    "record_authority": s.CaseRecordAuthorityInputSerializer,
     "pause": s.CasePauseInputSerializer,
     "resume": s.CaseResumeInputSerializer,
     "extend": s.CaseExtendInputSerializer,
@@ -261,6 +262,13 @@ ACTION_DOCS: dict[str, dict] = {
         "summary": "Record how the identity was verified (→ in_progress)",
         "description": "Once per case. A case waiting for identity documents resumes.",
         "example": {"method": "document", "note": "Passport seen; BSN and photo masked."},
+    },
+    "record_authority": {
+        "path": "record-authority",
+        "summary": "Record the proof of a representative's authority",
+        "description": "Once per case made by a representative; needed before the case is "
+        "closed as (partly) granted or an access or portability answer is made.",
+        "example": {"proof": "parental_authority", "note": "Uittreksel gezagsregister."},
     },
     "pause": {
         "path": "pause",

@@ -80,6 +80,20 @@ class IdentityMethod(models.TextChoices):
     OTHER = "other", _("Other (see note)")
 
 
+class AuthorityProof(models.TextChoices):
+    """What shows that a representative may act for the data subject (docs/legal.md,
+    "Representatives")."""
+
+    AUTHORISATION = "authorisation", _("A signed authorisation (machtiging) of the subject")
+    PARENTAL_AUTHORITY = (
+        "parental_authority",
+        _("Proof of parental authority (e.g. an extract of the gezagsregister)"),
+    )
+    GUARDIANSHIP = "guardianship", _("A court decision on guardianship or mentorship")
+    LAWYER = "lawyer", _("A lawyer's statement that they act for the subject")
+    OTHER = "other", _("Other (see note)")
+
+
 class PauseReason(models.TextChoices):
     IDENTITY = "identity", _("Waiting for identity documents")
     CLARIFICATION = "clarification", _("Waiting for clarification")
@@ -239,6 +253,31 @@ class Case(models.Model):
     representative_details = models.TextField(
         _("representative's relationship and contact details"), max_length=1000, blank=True
     )
+    # The proof that the representative may act for the subject: recorded by
+    # cases.services.case_record_authority before any data goes out (case_close, the
+    # access and portability answers).
+    representative_authority = models.CharField(
+        _("representative's authority shown by"),
+        max_length=20,
+        choices=AuthorityProof.choices,
+        blank=True,
+        editable=False,
+    )
+    representative_authority_note = models.TextField(
+        _("note on the authority"), blank=True, editable=False
+    )
+    representative_authority_at = models.DateTimeField(
+        _("authority recorded at"), null=True, blank=True, editable=False
+    )
+    representative_authority_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authority recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     # Deadlines: computed by cases.deadlines, stored so that sweeps and lists can use indexes.
     received_at = models.DateTimeField(_("received at"))
@@ -392,6 +431,17 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def by_representative(self) -> bool:
+        """Made by someone on the subject's behalf (a parent, a guardian, a lawyer)."""
+        return bool(self.representative_name.strip())
+
+    @property
+    def awaits_representative_authority(self) -> bool:
+        """A representative's request whose authority is not recorded yet: no data may go
+        out (docs/legal.md, "Representatives")."""
+        return self.by_representative and self.representative_authority_at is None
+
+    @property
     def is_direct_marketing_objection(self) -> bool:
         """An objection to direct marketing: always honoured, never refused (Art 21(3))."""
         return self.request_type == RequestType.OBJECTION and self.objection_direct_marketing
@@ -471,6 +521,7 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
     IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
+    AUTHORITY_RECORDED = "authority_recorded", _("Representative's authority recorded")
     PAUSED = "paused", _("Waiting for the data subject")
     RESUMED = "resumed", _("Resumed")
     EXTENDED = "extended", _("Deadline extended")

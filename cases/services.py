@@ -18,6 +18,7 @@ from . import deadlines
 from .audit import Actor, record_event
 from .clock import local_date, tz
 from .models import (
+    AuthorityProof,
     Case,
     CasePause,
     EventKind,
@@ -361,6 +362,59 @@ def case_verify_identity(
 
 
 @transaction.atomic
+def case_record_authority(
+    *, case_id: int, actor: Actor, proof: str, note: str = "", now=None
+) -> Case:
+    """Record the proof that the representative may act for the subject (a signed
+    machtiging, proof of parental authority, …), who saw it and when, before any data goes
+    out (docs/legal.md, "Representatives")."""
+    now = now or timezone.now()
+    if proof not in AuthorityProof.values:
+        raise CaseActionError(_("Choose what shows the representative's authority."))
+    if proof == AuthorityProof.OTHER and not note.strip():
+        raise CaseActionError(_("Describe what shows the representative's authority."))
+    if actor.user is None:
+        raise CaseActionError(_("Only a staff user can record a representative's authority."))
+    case = _lock(case_id)
+    if not case.is_open:
+        raise CaseActionError(
+            _("%(reference)s is closed.") % {"reference": case.reference},
+            code="illegal_transition",
+        )
+    if not case.by_representative:
+        raise CaseActionError(
+            _("%(reference)s was not made by a representative.") % {"reference": case.reference},
+            code="no_representative",
+        )
+    if case.representative_authority_at:
+        raise CaseActionError(
+            _("The representative's authority for %(reference)s was already recorded.")
+            % {"reference": case.reference},
+            code="already_done",
+        )
+    case.representative_authority = proof
+    case.representative_authority_note = note.strip()
+    case.representative_authority_at = now
+    case.representative_authority_by = actor.user
+    case.save()
+    record_event(
+        case,
+        actor,
+        EventKind.AUTHORITY_RECORDED,
+        at=now,
+        changes={"proof": proof},
+        message=case.representative_authority_note,
+    )
+    return case
+
+
+REPRESENTATIVE_AUTHORITY_MESSAGE = gettext_lazy(
+    "This request was made by a representative: record the proof of their authority (a signed "
+    "authorisation, proof of parental authority) before any data goes out."
+)
+
+
+@transaction.atomic
 def case_pause(*, case_id: int, actor: Actor, reason: str, note: str = "", now=None) -> Case:
     """Wait for the subject: identity documents or clarification (Art 12(6), EDPB §159).
     Recorded and shown; the due date does not move (docs/legal.md, the project's rule)."""
@@ -509,6 +563,10 @@ def case_close(*, case_id: int, actor: Actor, outcome: str, reason: str = "", no
         raise CaseActionError(
             _("Verify the identity of the data subject before granting the request."),
             code="identity_required",
+        )
+    if outcome in _OUTCOMES_NEEDING_IDENTITY and case.awaits_representative_authority:
+        raise CaseActionError(
+            REPRESENTATIVE_AUTHORITY_MESSAGE, code="representative_authority_required"
         )
     if outcome in OUTCOMES_REFUSING and case.is_direct_marketing_objection:
         raise CaseActionError(DIRECT_MARKETING_MESSAGE, code="direct_marketing_objection")

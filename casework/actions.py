@@ -257,6 +257,16 @@ OFFICER_ACTIONS: dict[str, OfficerAction] = {
             condition=lambda case, today, user: case.identity_verified_at is None,
         ),
         OfficerAction(
+            "record_authority",
+            gettext_lazy("Record the representative's authority"),
+            permissions.WORK,
+            services.case_record_authority,
+            inputs=("proof", "note"),
+            condition=lambda case, today, user: (
+                case.is_open and case.awaits_representative_authority
+            ),
+        ),
+        OfficerAction(
             "pause",
             gettext_lazy("Wait for the data subject"),
             permissions.WORK,

@@ -351,6 +351,7 @@ def _anonymise(*, case_id: int, now) -> str:
         description="",
         representative_name="",
         representative_details="",
+        representative_authority_note="",
         identity_note="",
         extension_reason=REDACTED if case.extension_reason else "",
         outcome_reason=REDACTED if case.outcome_reason else "",

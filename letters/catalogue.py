@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases import clock
-from cases.models import Case, Outcome, RequestType
+from cases.models import AuthorityProof, Case, Outcome, PauseReason, RequestType, Status
 from cases.text import clean_text
 
 from .defaults import ACCESS_SECTIONS
@@ -352,6 +352,16 @@ DECISION_BODY = FieldSpec(
 )
 
 
+def _authority_missing(case: Case):
+    """No data goes to a representative before their authority is recorded."""
+    if case.awaits_representative_authority:
+        return _(
+            "This request was made by a representative: record the proof of their authority "
+            "(a signed authorisation, proof of parental authority) before any data goes out."
+        )
+    return None
+
+
 def _not_extended(case: Case):
     if not case.is_extended:
         return _("The deadline of this request is not extended: extend it first.")
@@ -606,6 +616,7 @@ _register(
         fields=_ACCESS_FIELDS,
         is_reply=True,
         request_types=(RequestType.ACCESS,),
+        unavailable_reason=_authority_missing,
         validate=_access_sections_required,
     )
 )
@@ -664,6 +675,7 @@ _register(
         ),
         is_reply=True,
         request_types=(RequestType.PORTABILITY,),
+        unavailable_reason=_authority_missing,
         validate=_require_if(
             "delivery",
             "controller",
@@ -841,6 +853,228 @@ _register(
             _ground_parts_required("ground"),
         ),
         validate_for_case=_refusal_ground_fits,
+    )
+)
+
+# --- Representatives, withdrawals, no answer, Art 12(5) --------------------------------------
+
+AUTHORITY_PROOFS = tuple(
+    (value, label) for value, label in AuthorityProof.choices if value != AuthorityProof.OTHER
+)
+
+
+def _authorisation_unavailable(case: Case):
+    if not case.by_representative:
+        return _("This request was not made by a representative.")
+    if case.representative_authority_at:
+        return _("The representative's authority is already recorded.")
+    return None
+
+
+_register(
+    LetterSpec(
+        LetterType.AUTHORISATION_REQUEST,
+        fields=(
+            FieldSpec(
+                "proof",
+                _("What proof we ask for"),
+                kind=CHOICE,
+                choices=AUTHORITY_PROOFS,
+                required=True,
+                help_text=_(
+                    "A parent of a child: proof of parental authority; anyone else: a signed "
+                    "authorisation (machtiging) of the subject, or the court's decision."
+                ),
+            ),
+            FieldSpec(
+                "details",
+                _("Anything else the representative should know (optional)"),
+                rows=3,
+                max_length=1000,
+            ),
+            FieldSpec(
+                "how_to_send",
+                _("How to send it"),
+                required=True,
+                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
+                rows=3,
+            ),
+        ),
+        unavailable_reason=_authorisation_unavailable,
+    )
+)
+
+
+def _withdrawal_unavailable(case: Case):
+    if case.status != Status.WITHDRAWN:
+        return _("Record the withdrawal first (the action 'Withdrawn by the subject').")
+    return None
+
+
+_register(
+    LetterSpec(
+        LetterType.WITHDRAWAL_CONFIRMATION,
+        fields=(
+            FieldSpec(
+                "note",
+                _("Additional note (to the subject, optional)"),
+                rows=3,
+                max_length=1000,
+            ),
+        ),
+        unavailable_reason=_withdrawal_unavailable,
+    )
+)
+
+
+def _last_question_pause(case: Case):
+    if not case.pk:
+        return None
+    return (
+        case.pauses.filter(reason__in=(PauseReason.IDENTITY, PauseReason.CLARIFICATION))
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def _last_question_prefill(part: str) -> Prefill:
+    """From the last identity or clarification pause and its question on the status page:
+    its reason, the day it was asked, the reply-by date."""
+
+    def prefill(case, profile, language):
+        pause = _last_question_pause(case)
+        if pause is None:
+            return ""
+        if part == "question_kind":
+            return pause.reason
+        if part == "asked_on":
+            return clock.local_date(pause.started_at).isoformat()
+        question = pause.messages.exclude(reply_by=None).order_by("-sent_at").first()
+        return question.reply_by.isoformat() if question else ""
+
+    return Prefill(prefill)
+
+
+def _no_question_asked(case: Case):
+    if _last_question_pause(case) is None:
+        return _("No identity or clarification question was asked on this request.")
+    return None
+
+
+def _answer_date_passed(data: dict, case: Case) -> dict:
+    reply_by = data.get("reply_by")
+    if (
+        reply_by
+        and _is_iso_date(reply_by)
+        and datetime.date.fromisoformat(reply_by) >= clock.today()
+    ):
+        return {"reply_by": _("The reply-by date has not passed yet.")}
+    if data.get("asked_on", "") > (reply_by or ""):
+        return {"asked_on": _("The question must have been asked before the reply-by date.")}
+    return {}
+
+
+_register(
+    LetterSpec(
+        LetterType.CLOSED_NO_RESPONSE,
+        fields=(
+            FieldSpec(
+                "question_kind",
+                _("What we asked"),
+                kind=CHOICE,
+                choices=(
+                    ("identity", _("Who the subject is (identity)")),
+                    ("clarification", _("What the request is about (clarification)")),
+                ),
+                required=True,
+                initial=_last_question_prefill("question_kind"),
+            ),
+            FieldSpec(
+                "asked_on",
+                _("Asked on"),
+                kind=DATE,
+                required=True,
+                initial=_last_question_prefill("asked_on"),
+            ),
+            FieldSpec(
+                "reply_by",
+                _("Answer asked by"),
+                kind=DATE,
+                required=True,
+                initial=_last_question_prefill("reply_by"),
+                help_text=_("Must have passed: this letter closes the request."),
+            ),
+            DECISION_BODY,
+        ),
+        is_reply=True,
+        unavailable_reason=_no_question_asked,
+        validate_for_case=_answer_date_passed,
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.EXCESSIVE_REQUEST_NOTICE,
+        fields=(
+            FieldSpec(
+                "mode",
+                _("What we do"),
+                kind=CHOICE,
+                choices=(
+                    ("", _("— choose —")),
+                    ("warning", _("Warn first: this request is handled, the next may not be")),
+                    ("fee", _("Ask a reasonable fee based on the administrative costs")),
+                ),
+                required=True,
+                help_text=_(
+                    "Art 12(5) is an exception and the burden of proof is ours; warning first "
+                    "is the proportionate step."
+                ),
+            ),
+            FieldSpec(
+                "ground",
+                _("Ground"),
+                kind=CHOICE,
+                choices=(
+                    ("", _("— choose the ground —")),
+                    ("unfounded", _("Manifestly unfounded")),
+                    (
+                        "excessive",
+                        _("Excessive, in particular because of its repetitive character"),
+                    ),
+                ),
+                required=True,
+            ),
+            FieldSpec(
+                "reasons",
+                _("The facts that show it (to the subject)"),
+                required=True,
+                help_text=_("E.g. the dates of the earlier, identical requests and our answers."),
+            ),
+            FieldSpec(
+                "fee_amount",
+                _("Fee (fee only)"),
+                kind=LINE,
+                max_length=50,
+                help_text=_("E.g. '€ 25,00'."),
+            ),
+            FieldSpec(
+                "fee_basis",
+                _("How the fee follows from the administrative costs (fee only)"),
+                rows=3,
+                max_length=1000,
+            ),
+            DECISION_BODY,
+        ),
+        validate=_all_of(
+            _require_if("mode", "fee", "fee_amount", _("Give the amount of the fee.")),
+            _require_if(
+                "mode",
+                "fee",
+                "fee_basis",
+                _("Explain how the fee follows from the administrative costs (Art 12(5)(a))."),
+            ),
+        ),
     )
 )
 

@@ -190,6 +190,13 @@ class LetterType(models.TextChoices):
     RESTRICTION_APPLIED = "restriction_applied", _("Restriction applied (Art 18)")
     OBJECTION_UPHELD = "objection_upheld", _("Objection upheld (Art 21)")
     REFUSAL = "refusal", _("Refusal or partial refusal (Art 12(4))")
+    AUTHORISATION_REQUEST = (
+        "authorisation_request",
+        _("Request for proof of a representative's authority"),
+    )
+    WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation", _("Confirmation of a withdrawn request")
+    CLOSED_NO_RESPONSE = "closed_no_response", _("Closure: no answer to our question")
+    EXCESSIVE_REQUEST_NOTICE = "excessive_request_notice", _("Art 12(5): warning or fee")
 
 
 class LetterQuerySet(AppendOnlyQuerySet):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from cases import clock
-from cases.models import Case, IdentityMethod, Outcome, PauseReason
+from cases.models import AuthorityProof, Case, IdentityMethod, Outcome, PauseReason
 from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
 from casework.forms import CleanCharField, CleanEmailField
 from correspondence import models as correspondence_models
@@ -87,6 +87,26 @@ class VerifyIdentityForm(forms.Form):
         data = super().clean()
         if data.get("method") == IdentityMethod.OTHER and not data.get("note", "").strip():
             self.add_error("note", _("Describe how the identity was verified."))
+        return data
+
+
+class RecordAuthorityForm(forms.Form):
+    proof = forms.ChoiceField(
+        label=_("What shows that the representative may act for the subject?"),
+        choices=AuthorityProof,
+    )
+    note = CleanCharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the date of the authorisation. Internal: not sent to anyone."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("proof") == AuthorityProof.OTHER and not data.get("note", "").strip():
+            self.add_error("note", _("Describe what shows the representative's authority."))
         return data
 
 
@@ -170,6 +190,7 @@ class ExtensionNoticeForm(forms.Form):
 ACTION_FORMS: dict[str, type[forms.Form]] = {
     "assign": AssignForm,
     "verify_identity": VerifyIdentityForm,
+    "record_authority": RecordAuthorityForm,
     "pause": PauseForm,
     "resume": ResumeForm,
     "extend": ExtendForm,

@@ -87,6 +87,12 @@ def world(settings, tmp_path, monkeypatch):
         status_token_create(old, now=received)
         for pk in OutboundEmail.objects.filter(case=old).values_list("pk", flat=True):
             email_deliver(email_id=pk, requeue=False)
+        services.case_record_authority(
+            **steps,
+            proof="lawyer",
+            note="Verklaring van Mr. Advocaat voor P-J Oud",
+            now=received + datetime.timedelta(hours=5),
+        )
         services.case_close(
             **steps,
             outcome="partly_granted",
@@ -221,6 +227,7 @@ def test_the_purge_anonymises_deletes_and_keeps_what_it_must(
         "description",
         "representative_name",
         "representative_details",
+        "representative_authority_note",
         "identity_note",
     ):
         assert getattr(case, field) == "", field

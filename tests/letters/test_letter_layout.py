@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from letters.models import LetterType
 
 from .conftest import pdf_pages, plain_pdf
-from .test_letter_text import LETTERS
+from .test_letter_text import LETTERS, case_for
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +52,10 @@ def artefacts():
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("letter_type", list(LETTERS))
 def test_page_one_fits_the_envelope_and_the_page(
-    make_case, make_letter, artefacts, letter_type, language
+    make_case, make_letter, actor, artefacts, letter_type, language
 ):
-    request_type, extended, texts = LETTERS[letter_type]
+    case, texts = case_for(letter_type, make_case, actor)
     fields, _phrases = texts[language]
-    case = make_case(request_type, extended=extended)
     letter = make_letter(case, letter_type, language, **fields)
 
     words = words_on_page_one(plain_pdf(letter.absolute_path))
@@ -64,7 +63,9 @@ def test_page_one_fits_the_envelope_and_the_page(
     # The return address line starts the window, 50 mm from the top, 22 mm from the left.
     (first_word, x0, y0, *_rest) = next(w for w in words if w[0] in ("Retouradres:", "Return"))
     assert abs(x0 - 22 * MM) < 1 * MM and abs(y0 - 50 * MM) < 1.5 * MM, (first_word, x0, y0)
-    recipient = [w for w in words if w[0] in ("Zoë", "Vries", "Kerkstraat", "3511", "Utrecht")]
+    recipient = [
+        w for w in words if w[0] in ("Zoë", "Marieke", "Vries", "Kerkstraat", "3511", "Utrecht")
+    ]
     in_window = [
         w
         for w in recipient

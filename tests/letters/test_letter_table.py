@@ -15,6 +15,7 @@ import re
 import pytest
 import time_machine
 
+from cases import services as case_services
 from letters import rendering, services
 from letters.models import LetterType, OrganisationProfile
 from tests import factories
@@ -66,6 +67,9 @@ NEVER = {
 NEVER_PATTERNS = {"nl": [r"\bvind(en|t)\b", r"\b(je|jij|jouw)\b"], "en": []}
 ACCUSATION = {"nl": "kennelijk ongegrond", "en": "manifestly unfounded"}
 PUBLIC_BODY = "het college van burgemeester en wethouders van Voorbeeldstad"
+# A mother's request for her son (the representative's e-mail and address are the case's).
+REPRESENTED = {"subject_name": "Tim de Vries", "representative_name": "Marieke de Vries",
+               "representative_details": "moeder"}  # fmt: skip
 
 
 def row(letter, request_type, outcome, fields, nl, en, *, public=False, extended=False,
@@ -300,6 +304,75 @@ TABLE = [
         (["Please answer by 21 April 2026", "The time limit for our answer passed on "
           "2 April 2026"], ["you will hear from us by 2 April 2026"]),
         letter_date=datetime.date(2026, 4, 7)),
+    # --- Representatives: to the person who asked, on behalf of the subject (item 8) ---------
+    row(LetterType.ACKNOWLEDGEMENT, "access", "representative", {},
+        (["Geachte Marieke de Vries,", "Namens Tim de Vries",
+          "U heeft dit verzoek gedaan namens Tim de Vries."], ["Geachte Tim"]),
+        (["Dear Marieke de Vries,", "On behalf of Tim de Vries",
+          "You made this request on behalf of Tim de Vries."], ["Dear Tim"]),
+        case_fields=REPRESENTED),
+    row(LetterType.AUTHORISATION_REQUEST, "access", "parent",
+        {"proof": "parental_authority"},
+        (["Geachte Marieke de Vries,", "namens Tim de Vries ontvangen",
+          "ouderlijk gezag over Tim de Vries", "gezagsregister",
+          "Zolang wij dit bewijs niet hebben, geven wij geen gegevens van Tim de Vries aan u.",
+          "Wij vragen u niet om een kopie van een identiteitsbewijs."],
+         ["Geachte Tim", "machtiging die"]),
+        (["Dear Marieke de Vries,", "on behalf of Tim de Vries",
+          "parental authority over Tim de Vries", "gezagsregister",
+          "Until we have this proof, we will not give you any data of Tim de Vries."],
+         ["Dear Tim"]),
+        case_fields=REPRESENTED),
+    row(LetterType.AUTHORISATION_REQUEST, "access", "lawyer-authorisation",
+        {"proof": "authorisation"},
+        (["Een machtiging die Tim de Vries zelf heeft ondertekend"], ["gezagsregister"]),
+        (["An authorisation signed by Tim de Vries personally"], ["gezagsregister"]),
+        case_fields=REPRESENTED),
+    # --- A withdrawn request, confirmed -------------------------------------------------------
+    row(LetterType.WITHDRAWAL_CONFIRMATION, "erasure", "withdrawn", {},
+        (["U heeft ons laten weten dat u dit verzoek intrekt.",
+          "Dat hebben wij op 18 maart 2026 vastgelegd.", "U kunt altijd een nieuw verzoek doen."],
+         ["Autoriteit Persoonsgegevens", "afgewezen"]),
+        (["You have told us that you withdraw this request.", "We recorded this on 18 March 2026.",
+          "You can always make a new request."], ["Data Protection Authority", "refuse"]),
+        case_fields={"withdrawn_on": factories.at(2026, 3, 18)}),
+    # --- Closed for lack of an answer: the reasons and the remedies (Art 12(4)) ---------------
+    row(LetterType.CLOSED_NO_RESPONSE, "access", "identity",
+        {"question_kind": "identity", "asked_on": "2026-03-06", "reply_by": "2026-03-20"},
+        (["Op 6 maart 2026 hebben wij u gevraagd aan te tonen wie u bent",
+          "uw antwoord uiterlijk op 20 maart 2026", "(artikel 12, tweede en zesde lid, AVG)",
+          "U kunt altijd een nieuw verzoek doen.", *REMEDIES["nl"]], ["overweging 63"]),
+        (["On 6 March 2026 we asked you to show who you are", "answer by 20 March 2026",
+          "(Article 12(2) and (6) GDPR)", *REMEDIES["en"]], ["recital 63"]),
+        case_fields={"paused": "identity"}, letter_date=datetime.date(2026, 3, 30)),
+    row(LetterType.CLOSED_NO_RESPONSE, "access", "clarification",
+        {"question_kind": "clarification", "asked_on": "2026-03-06", "reply_by": "2026-03-20"},
+        (["toe te lichten waar uw verzoek over gaat", "(overweging 63 en artikel 12, tweede lid, "
+          "AVG)", *REMEDIES["nl"]], ["zesde lid"]),
+        (["to clarify what your request relates to", "(recital 63 and Article 12(2) GDPR)",
+          *REMEDIES["en"]], ["Article 12(6)"]),
+        case_fields={"paused": "clarification"}, letter_date=datetime.date(2026, 3, 30)),
+    # --- Art 12(5): warn first, or a fee on administrative costs; the burden of proof ---------
+    row(LetterType.EXCESSIVE_REQUEST_NOTICE, "access", "warning",
+        {"mode": "warning", "ground": "excessive",
+         "reasons": "U stuurde ons op 2, 9 en 16 februari 2026 hetzelfde verzoek."},
+        (["Wij achten uw verzoek buitensporig", "wij moeten kunnen aantonen",
+          "(artikel 12, vijfde lid, AVG)", "Dit verzoek behandelen wij nog gewoon en zonder "
+          "kosten.", "U stuurde ons op 2, 9 en 16 februari 2026 hetzelfde verzoek.",
+          *REMEDIES["nl"]], ["vergoeding van"]),
+        (["We consider your request excessive", "it is for us to demonstrate",
+          "We will still deal with this request, free of charge.", *REMEDIES["en"]],
+         ["fee of"])),
+    row(LetterType.EXCESSIVE_REQUEST_NOTICE, "access", "fee",
+        {"mode": "fee", "ground": "unfounded", "fee_amount": "€ 25,00",
+         "fee_basis": "Een half uur zoeken en kopiëren tegen € 50 per uur.",
+         "reasons": "U vraagt om gegevens die u gisteren van ons ontving."},
+        (["Wij achten uw verzoek kennelijk ongegrond", "wij moeten kunnen aantonen",
+          "redelijke vergoeding van € 25,00", "administratieve kosten",
+          "Een half uur zoeken en kopiëren tegen € 50 per uur.", *REMEDIES["nl"]],
+         ["nog gewoon en zonder kosten"]),
+        (["We consider your request manifestly unfounded", "reasonable fee of € 25,00",
+          "administrative costs", *REMEDIES["en"]], ["We will still deal with this request"])),
 ]  # fmt: skip
 
 
@@ -315,14 +388,24 @@ def letter_text(markup: str) -> str:
     TABLE,
 )  # fmt: skip
 def test_the_letter_says_what_it_must_and_nothing_it_must_not(
-    make_case, letter_type, request_type, fields, expected, public, extended, letter_date,
-    case_fields, language,
+    make_case, actor, letter_type, request_type, fields, expected, public, extended,
+    letter_date, case_fields, language,
 ):  # fmt: skip
     if public:
         profile = OrganisationProfile.load()
         profile.public_body = True
         profile.save()
+    case_fields = dict(case_fields)
+    paused = case_fields.pop("paused", None)
+    withdrawn_on = case_fields.pop("withdrawn_on", None)
     case = make_case(request_type, extended=extended, **case_fields)
+    if paused:
+        case_services.case_pause(
+            case_id=case.pk, actor=actor, reason=paused, note="Intern.",
+            now=factories.at(2026, 3, 6, 12),
+        )  # fmt: skip
+    if withdrawn_on:
+        case = case_services.case_withdraw(case_id=case.pk, actor=actor, now=withdrawn_on)
     # Made on the letter's date: what a letter may say depends on the day it is made.
     with time_machine.travel(factories.at(*letter_date.timetuple()[:3], 11), tick=False):
         spec, profile, cleaned = services.letter_prepare(

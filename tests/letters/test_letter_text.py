@@ -3,7 +3,9 @@ say") requires: read back from the archived PDF with pdftotext."""
 
 import pytest
 
+from cases import services as case_services
 from letters.models import LetterType, OrganisationProfile
+from tests import factories
 
 from .conftest import pdf_text
 
@@ -360,21 +362,95 @@ EVERY_LETTER = {
 }  # fmt: skip
 
 
+# The letters that fit only a case in a certain state: (request type, extended?, texts, setup)
+# where setup says what the case needs: a representative, a withdrawal, a question asked.
+REPRESENTED = {"representative_name": "Marieke de Vries"}  # for Zoë de Vries, her daughter
+LETTERS.update(
+    {
+        LetterType.AUTHORISATION_REQUEST: (
+            "access", False,
+            {
+                "nl": ({"proof": "parental_authority"},
+                       ["Geachte Marieke de Vries,", "ouderlijk gezag over Zoë de Vries",
+                        "Namens Zoë de Vries"]),
+                "en": ({"proof": "parental_authority"},
+                       ["Dear Marieke de Vries,", "parental authority over Zoë de Vries",
+                        "On behalf of Zoë de Vries"]),
+            },
+            {"case_fields": REPRESENTED},
+        ),
+        LetterType.WITHDRAWAL_CONFIRMATION: (
+            "erasure", False,
+            {
+                "nl": ({}, ["Uw verzoek om verwijdering is ingetrokken",
+                            "U kunt altijd een nieuw verzoek doen."]),
+                "en": ({}, ["Your request for erasure has been withdrawn",
+                            "You can always make a new request."]),
+            },
+            {"withdrawn": True},
+        ),
+        LetterType.CLOSED_NO_RESPONSE: (
+            "access", False,
+            {
+                "nl": ({"question_kind": "identity", "asked_on": "2026-03-06",
+                        "reply_by": "2026-03-13"},
+                       ["geen antwoord op onze vraag", "uiterlijk op 13 maart 2026",
+                        "Autoriteit Persoonsgegevens"]),
+                "en": ({"question_kind": "identity", "asked_on": "2026-03-06",
+                        "reply_by": "2026-03-13"},
+                       ["no answer to our question", "answer by 13 March 2026",
+                        "Dutch Data Protection Authority"]),
+            },
+            {"paused": "identity"},
+        ),
+        LetterType.EXCESSIVE_REQUEST_NOTICE: (
+            "access", False,
+            {
+                "nl": ({"mode": "fee", "ground": "excessive", "fee_amount": "€ 15,00",
+                        "fee_basis": "Twintig minuten werk.", "reasons": "Het zesde verzoek."},
+                       ["redelijke vergoeding van € 15,00", "artikel 12, vijfde lid, AVG",
+                        "wij moeten kunnen aantonen"]),
+                "en": ({"mode": "warning", "ground": "excessive",
+                        "reasons": "The sixth request."},
+                       ["We will still deal with this request, free of charge.",
+                        "Article 12(5) GDPR", "it is for us to demonstrate"]),
+            },
+        ),
+    }
+)  # fmt: skip
+
+
+def case_for(letter_type, make_case, actor):
+    """A case that fits the letter (a representative's, withdrawn, with a question asked),
+    and the letter's texts by language."""
+    request_type, extended, texts, *setup = LETTERS[letter_type]
+    setup = setup[0] if setup else {}
+    case = make_case(request_type, extended=extended, **setup.get("case_fields", {}))
+    steps = {"case_id": case.pk, "actor": actor, "now": factories.at(2026, 3, 6, 12)}
+    if setup.get("paused"):
+        case = case_services.case_pause(**steps, reason=setup["paused"], note="Intern.")
+    if setup.get("withdrawn"):
+        case = case_services.case_withdraw(**steps)
+    return case, texts
+
+
 def test_every_letter_type_is_covered():
     assert set(LETTERS) == set(LetterType.values)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("letter_type", list(LETTERS))
-def test_it_prints_the_mandatory_parts(make_case, make_letter, letter_type, language):
-    request_type, extended, texts = LETTERS[letter_type]
+def test_it_prints_the_mandatory_parts(make_case, make_letter, actor, letter_type, language):
+    case, texts = case_for(letter_type, make_case, actor)
     fields, phrases = texts[language]
-    case = make_case(request_type, extended=extended)
 
     letter = make_letter(case, letter_type, language, **fields)
 
     text = pdf_text(letter.absolute_path)
-    missing = [p for p in [case.reference, *EVERY_LETTER[language], *phrases] if p not in text]
+    every = EVERY_LETTER[language]
+    if case.by_representative:  # greets the representative (in the phrases), not the subject
+        every = [p for p in every if not p.startswith(("Geachte", "Dear"))]
+    missing = [p for p in [case.reference, *every, *phrases] if p not in text]
     assert not missing, f"missing {missing} in:\n{text}"
     assert not [t for t in ("{%", "{#", "{{", "}}", "#}", "%}") if t in text], text
 
