@@ -4,8 +4,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.shortcuts import render
 from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -102,3 +105,53 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         api_token_revoke(tokens=queryset.select_related("user"), actor=request.user)
+
+
+# --- Permissions in the reader's language ----------------------------------------------------
+
+# Django stores a permission's name in the database, in English, when migrating ("Can add
+# case"; our own from Meta.permissions), and shows that stored text in the user and group
+# forms. The labels are made when shown instead: Django's four default permissions from the
+# model's (translated) name, ours through the catalogue (their msgids are the stored names).
+DEFAULT_PERMISSION_LABELS = {
+    "add": _("Can add %(name)s"),
+    "change": _("Can change %(name)s"),
+    "delete": _("Can delete %(name)s"),
+    "view": _("Can view %(name)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    action = permission.codename.partition("_")[0]
+    model = permission.content_type.model_class()
+    if (
+        model is not None
+        and action in DEFAULT_PERMISSION_LABELS
+        and permission.codename == f"{action}_{model._meta.model_name}"
+    ):
+        text = DEFAULT_PERMISSION_LABELS[action] % {"name": model._meta.verbose_name}
+    else:
+        text = gettext(permission.name)
+    return f"{permission.content_type} | {text}"
+
+
+class TranslatedPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
+class TranslatedUserAdmin(TranslatedPermissionsMixin, UserAdmin):
+    pass
+
+
+class TranslatedGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    pass
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), TranslatedUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, TranslatedGroupAdmin)
