@@ -105,7 +105,7 @@ class CleanEmailField(forms.EmailField):
 
     def to_python(self, value):
         if value not in self.empty_values:
-            value = clean_text(str(value))
+            value = _unicode_domain(clean_text(str(value)))
         return super().to_python(value)
 
     def validate(self, value):
@@ -120,6 +120,20 @@ class CleanEmailField(forms.EmailField):
                 ),
                 code="non_ascii_local_part",
             )
+
+
+def _unicode_domain(address: str) -> str:
+    """The address with its domain as people write it: browsers send the domain of an
+    ``<input type=email>`` in its ASCII form (Chromium turns ``exämple.nl`` into
+    ``xn--exmple-cua.nl``), which the subject would not recognise on the next page or in our
+    e-mails. Mail still goes to the ASCII form (Django's mail code makes it)."""
+    local_part, at, domain = address.rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return address
+    try:
+        return f"{local_part}@{domain.encode('ascii').decode('idna')}"
+    except UnicodeError:
+        return address  # not valid punycode: the validator says so
 
 
 class AccessibleFormMixin:

@@ -149,6 +149,13 @@ def test_a_request_for_someone_else_stores_who_made_it():
     assert fields["subject_email"] == "zoe@example.org"
 
 
+def test_a_domain_sent_in_its_ascii_form_is_kept_as_people_write_it():
+    form = RequestForm(form_data(email="jan@xn--exmple-cua.nl"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "jan@exämple.nl"
+    assert not RequestForm(form_data(email="jan@xn--zz-.nl")).is_valid()
+
+
 def test_every_field_has_a_length_limit_in_the_page():
     with translation.override("en"):
         form = RequestForm()
