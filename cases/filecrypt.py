@@ -230,13 +230,26 @@ def write(
         if replace:
             os.replace(partial, path)
         else:
-            os.link(partial, path)  # atomic, and refuses to overwrite
-            partial.unlink()
+            _link_new(partial, path)
+            partial.unlink(missing_ok=True)
         _fsync_dir(path.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return Written(size=size, sha256=digest.hexdigest())
+
+
+def _link_new(partial: Path, path: Path) -> None:
+    """``partial`` under the name ``path``, which must not exist: a hard link (atomic, and
+    refuses to overwrite); on a file system without hard links, a rename after a check."""
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path.name) from None
+        os.rename(partial, path)
 
 
 def write_bytes(path: Path, content: bytes, **kwargs) -> Written:

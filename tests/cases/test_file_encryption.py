@@ -102,6 +102,21 @@ def test_a_file_is_never_written_over_and_leaves_nothing_when_writing_fails(priv
     assert sorted(p.name for p in private_root.iterdir()) == ["letter.pdf"]
 
 
+def test_without_hard_links_a_file_is_still_stored_whole_and_never_over_another(
+    private_root, monkeypatch
+):
+    def no_links(*_args):
+        raise PermissionError("no hard links on this file system")
+
+    monkeypatch.setattr(os, "link", no_links)
+    filecrypt.write_bytes(private_root / "letter.pdf", PDF)
+
+    assert filecrypt.read_bytes(private_root / "letter.pdf") == PDF
+    with pytest.raises(FileExistsError):
+        filecrypt.write_bytes(private_root / "letter.pdf", b"%PDF- other")
+    assert sorted(p.name for p in private_root.iterdir()) == ["letter.pdf"]
+
+
 # --- Changed, cut short, reordered -----------------------------------------------------------
 
 
