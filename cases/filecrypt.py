@@ -102,7 +102,7 @@ def parse_key(text: str) -> FileKey:
 def _parse_keys(values: tuple[str, ...]) -> tuple[FileKey, ...]:
     keys = tuple(parse_key(value) for value in values if value.strip())
     if not keys:
-        raise BadFileKey("DSAR_FILE_KEYS is empty: there is no key to encrypt files with.")
+        raise BadFileKey("no key is set: there is nothing to encrypt files with.")
     if len({key.key_id for key in keys}) != len(keys):
         raise BadFileKey("DSAR_FILE_KEYS names the same key twice.")
     return keys
