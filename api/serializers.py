@@ -24,6 +24,7 @@ from cases.models import (
     Channel,
     IdentityMethod,
     Language,
+    NoticeMeans,
     Outcome,
     PauseReason,
     RequestType,
@@ -328,6 +329,17 @@ class CaseRecordAuthorityInputSerializer(serializers.Serializer):
                 {"note": [_("Describe what shows the representative's authority.")]}
             )
         return data
+
+
+class CaseRecipientNoticeInputSerializer(serializers.Serializer):
+    recipient = CleanCharField(max_length=300)
+    notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    means = serializers.ChoiceField(
+        choices=NoticeMeans.choices, required=False, allow_blank=True, default=""
+    )
+    not_notified_reason = CleanCharField(
+        multiline=True, max_length=2000, required=False, allow_blank=True, default=""
+    )
 
 
 class CasePauseInputSerializer(serializers.Serializer):

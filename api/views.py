@@ -239,6 +239,7 @@ ACTION_INPUTS: dict[str, type[s.serializers.Serializer] | None] = {
     "start_identity_check": None,
     "verify_identity": s.CaseVerifyIdentityInputSerializer,
     "record_authority": s.CaseRecordAuthorityInputSerializer,
+    "record_recipient_notice": s.CaseRecipientNoticeInputSerializer,
     "pause": s.CasePauseInputSerializer,
     "resume": s.CaseResumeInputSerializer,
     "extend": s.CaseExtendInputSerializer,
@@ -269,6 +270,18 @@ ACTION_DOCS: dict[str, dict] = {
         "description": "Once per case made by a representative; needed before the case is "
         "closed as (partly) granted or an access or portability answer is made.",
         "example": {"proof": "parental_authority", "note": "Uittreksel gezagsregister."},
+    },
+    "record_recipient_notice": {
+        "path": "recipient-notice",
+        "summary": "Record an Art 19 notice to a recipient, or why there was none",
+        "description": "Rectification, erasure, restriction and objection. Either notified_on "
+        "and means, or not_notified_reason (impossible or disproportionate effort). The "
+        "letters say recipients were informed only from these records.",
+        "example": {
+            "recipient": "Incassobureau B.V.",
+            "notified_on": "2026-03-18",
+            "means": "email",
+        },
     },
     "pause": {
         "path": "pause",

@@ -492,6 +492,66 @@ class CasePause(models.Model):
         return f"{self.get_reason_display()} ({self.started_at:%Y-%m-%d})"
 
 
+class NoticeMeans(models.TextChoices):
+    EMAIL = "email", _("By e-mail")
+    POST = "post", _("By post")
+    INTERFACE = "interface", _("Through a system link or interface")
+    OTHER = "other", _("Otherwise")
+
+
+class RecipientNoticeQuerySet(AppendOnlyQuerySet):
+    refusal = "A recorded Art 19 notice cannot be changed or deleted: record a new one."
+
+
+class RecipientNotice(AppendOnlyModel):
+    """Art 19: that a recipient of the subject's data was told of a rectification, erasure or
+    restriction (when and how), or why it was not (impossible, disproportionate effort).
+    Written by ``cases.services.case_record_recipient_notice``; the letters say that
+    recipients were informed only from these rows."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="recipient_notices", db_index=True
+    )
+    recipient = models.CharField(_("recipient"), max_length=300)
+    # Told: the date and the means. Not told: the reason (impossible or disproportionate).
+    notified_on = models.DateField(_("told on"), null=True, blank=True)
+    means = models.CharField(_("how"), max_length=20, choices=NoticeMeans.choices, blank=True)
+    not_notified_reason = models.TextField(
+        _("not told because (impossible or disproportionate effort)"), blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by_label = models.CharField(_("recorded by"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    refusal = RecipientNoticeQuerySet.refusal
+    objects = RecipientNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Art 19 notice to a recipient")
+        verbose_name_plural = _("Art 19 notices to recipients")
+        ordering = ("recorded_at", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(notified_on__isnull=False, not_notified_reason="") & ~Q(means=""))
+                | Q(notified_on__isnull=True, means="") & ~Q(not_notified_reason=""),
+                name="recipient_notice_told_or_reason",
+            )
+        ]
+
+    def __str__(self):
+        return self.recipient
+
+    @property
+    def notified(self) -> bool:
+        return self.notified_on is not None
+
+
 class CaseEventQuerySet(AppendOnlyQuerySet):
     """Audit events are written once and never changed through the app."""
 
@@ -522,6 +582,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     IDENTITY_VERIFIED = "identity_verified", _("Identity verified")
     AUTHORITY_RECORDED = "authority_recorded", _("Representative's authority recorded")
+    RECIPIENT_NOTICE = "recipient_notice", _("Art 19 notice to a recipient recorded")
     PAUSED = "paused", _("Waiting for the data subject")
     RESUMED = "resumed", _("Resumed")
     EXTENDED = "extended", _("Deadline extended")

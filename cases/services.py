@@ -23,9 +23,12 @@ from .models import (
     CasePause,
     EventKind,
     IdentityMethod,
+    NoticeMeans,
     Outcome,
     PauseReason,
+    RecipientNotice,
     ReferenceCounter,
+    RequestType,
     Status,
 )
 from .states import TRANSITIONS
@@ -406,6 +409,86 @@ def case_record_authority(
         message=case.representative_authority_note,
     )
     return case
+
+
+@transaction.atomic
+def case_record_recipient_notice(
+    *,
+    case_id: int,
+    actor: Actor,
+    recipient: str,
+    notified_on: datetime.date | None = None,
+    means: str = "",
+    not_notified_reason: str = "",
+    now=None,
+) -> RecipientNotice:
+    """Art 19: record that ``recipient`` was told of the rectification, erasure or
+    restriction on ``notified_on`` by ``means``, or, with ``not_notified_reason``, why that
+    proved impossible or would take disproportionate effort. The letters say that recipients
+    were informed only from these records."""
+    now = now or timezone.now()
+    recipient = recipient.strip()
+    not_notified_reason = not_notified_reason.strip()
+    if not recipient:
+        raise CaseActionError(_("Name the recipient."))
+    if actor.user is None:
+        raise CaseActionError(_("Only a staff user can record a notice to a recipient."))
+    if notified_on and not_notified_reason:
+        raise CaseActionError(
+            _("Either the date the recipient was told, or why they were not; not both.")
+        )
+    if notified_on:
+        if means not in NoticeMeans.values:
+            raise CaseActionError(_("Say how the recipient was told."))
+        if notified_on > local_date(now):
+            raise CaseActionError(_("This date is in the future."))
+    elif not not_notified_reason:
+        raise CaseActionError(
+            _(
+                "Give the date the recipient was told, or why telling them proved impossible "
+                "or would take disproportionate effort (Art 19)."
+            )
+        )
+    else:
+        means = ""
+    case = _lock(case_id)
+    if case.request_type not in ART_19_REQUEST_TYPES:
+        raise CaseActionError(
+            _("Art 19 applies to rectification, erasure, restriction and objection."),
+            code="not_applicable",
+        )
+    notice = RecipientNotice.objects.create(
+        case=case,
+        recipient=recipient,
+        notified_on=notified_on,
+        means=means,
+        not_notified_reason=not_notified_reason,
+        recorded_by=actor.user,
+        recorded_by_label=actor.label,
+        recorded_at=now,
+    )
+    changes = {"notice": notice.pk, "recipient": recipient}
+    if notified_on:
+        changes.update(notified_on=notified_on.isoformat(), means=means)
+    record_event(
+        case,
+        actor,
+        EventKind.RECIPIENT_NOTICE,
+        at=now,
+        changes=changes,
+        message=not_notified_reason,
+    )
+    return notice
+
+
+# The requests after which Art 19 applies (an objection through the erasure or restriction
+# that follows from it).
+ART_19_REQUEST_TYPES = (
+    RequestType.RECTIFICATION,
+    RequestType.ERASURE,
+    RequestType.RESTRICTION,
+    RequestType.OBJECTION,
+)
 
 
 REPRESENTATIVE_AUTHORITY_MESSAGE = gettext_lazy(

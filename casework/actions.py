@@ -169,6 +169,29 @@ def withdraw(*, case_id: int, actor: Actor, reason: str = "", now=None) -> Case:
     return case
 
 
+def record_recipient_notice(
+    *,
+    case_id: int,
+    actor: Actor,
+    recipient: str,
+    notified_on=None,
+    means: str = "",
+    not_notified_reason: str = "",
+    now=None,
+) -> Case:
+    """Art 19: a recipient was told (when, how), or why not; the letters read it."""
+    notice = services.case_record_recipient_notice(
+        case_id=case_id,
+        actor=actor,
+        recipient=recipient,
+        notified_on=notified_on,
+        means=means,
+        not_notified_reason=not_notified_reason,
+        now=now,
+    )
+    return notice.case
+
+
 @transaction.atomic
 def send_status_link(*, case_id: int, actor: Actor, now=None) -> Case:
     """E-mail the subject a private link to the status page, e.g. for a request an officer
@@ -265,6 +288,14 @@ OFFICER_ACTIONS: dict[str, OfficerAction] = {
             condition=lambda case, today, user: (
                 case.is_open and case.awaits_representative_authority
             ),
+        ),
+        OfficerAction(
+            "record_recipient_notice",
+            gettext_lazy("Record a notice to a recipient (Art 19)"),
+            permissions.WORK,
+            record_recipient_notice,
+            inputs=("recipient", "notified_on", "means", "not_notified_reason"),
+            condition=lambda case, today, user: case.request_type in services.ART_19_REQUEST_TYPES,
         ),
         OfficerAction(
             "pause",

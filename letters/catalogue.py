@@ -160,10 +160,11 @@ _STATUS_PAGE_EN = (
 
 RECIPIENTS_NOTE = FieldSpec(
     "recipients_note",
-    _("Recipients told (Art 19)"),
+    _("Note on the recipients (to the subject, optional)"),
     help_text=_(
-        "Optional: which recipients were told, or why telling them was impossible or "
-        "disproportionate. The letter always states the Art 19 notice."
+        "Which recipients were told, and when, comes from the case's Art 19 records (the "
+        "action 'Record a notice to a recipient'); the letter claims nothing else. Write "
+        "here only what the subject should know besides."
     ),
     rows=3,
 )
@@ -1074,6 +1075,56 @@ _register(
                 "fee_basis",
                 _("Explain how the fee follows from the administrative costs (Art 12(5)(a))."),
             ),
+        ),
+    )
+)
+
+_register(
+    LetterSpec(
+        LetterType.RECIPIENT_NOTIFICATION,
+        fields=(
+            FieldSpec("recipient_name", _("Recipient"), kind=LINE, required=True, max_length=300),
+            FieldSpec(
+                "recipient_address",
+                _("Recipient's address"),
+                required=True,
+                rows=3,
+                max_length=500,
+            ),
+            FieldSpec(
+                "change",
+                _("What was rectified, erased or restricted"),
+                required=True,
+                help_text=_(
+                    "Only what the recipient needs to act on, e.g. 'Het adres is gewijzigd in "
+                    "Molenweg 12, Utrecht.' Nothing else about the request."
+                ),
+            ),
+            FieldSpec(
+                "identified_by",
+                _("How the recipient knows the person"),
+                kind=LINE,
+                max_length=300,
+                initial=Prefill(lambda case, profile, language: case.subject_name),
+                help_text=_("The name, or e.g. a customer number the recipient uses."),
+            ),
+        ),
+        request_types=(
+            RequestType.RECTIFICATION,
+            RequestType.ERASURE,
+            RequestType.RESTRICTION,
+            RequestType.OBJECTION,
+        ),
+        unavailable_reason=lambda case: (
+            None
+            if case.request_type
+            in (
+                RequestType.RECTIFICATION,
+                RequestType.ERASURE,
+                RequestType.RESTRICTION,
+                RequestType.OBJECTION,
+            )
+            else _("Art 19 applies to rectification, erasure, restriction and objection.")
         ),
     )
 )

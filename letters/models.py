@@ -197,6 +197,7 @@ class LetterType(models.TextChoices):
     WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation", _("Confirmation of a withdrawn request")
     CLOSED_NO_RESPONSE = "closed_no_response", _("Closure: no answer to our question")
     EXCESSIVE_REQUEST_NOTICE = "excessive_request_notice", _("Art 12(5): warning or fee")
+    RECIPIENT_NOTIFICATION = "recipient_notification", _("Notice to a recipient (Art 19)")
 
 
 class LetterQuerySet(AppendOnlyQuerySet):

@@ -234,12 +234,15 @@ def letter_context(
         "org": profile,
         "f": fields,
         "dates": catalogue.field_dates(spec, fields),
+        # Art 19: only what the officer recorded (cases.RecipientNotice).
+        "recipient_notices": list(case.recipient_notices.all()) if case.pk else [],
         "language": language,
         "letter_type": spec.type,
         "letter_date": letter_date,
         "stylesheet_url": stylesheet_url,
         "logo_url": logo_url,
         "subject_address_lines": _address_lines(case.subject_address),
+        "recipient_address_lines": _address_lines(fields.get("recipient_address", "")),
         "org_address_lines": profile.address_lines,
         "annex_items": [
             line.strip() for line in fields.get("annex", "").splitlines() if line.strip()

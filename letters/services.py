@@ -269,6 +269,14 @@ def letter_send(*, letter_id: int, actor: Actor, now=None) -> Letter:
     sent. The e-mail goes out after commit; the timeline shows both."""
     now = now or timezone.now()
     letter, case = _lock_letter(letter_id)
+    if letter.letter_type == LetterType.RECIPIENT_NOTIFICATION:
+        raise LetterError(
+            _(
+                "This letter is for a recipient of the data, not for the data subject: send "
+                "it to the recipient yourself, then record the notice (Art 19) on the case."
+            ),
+            code="not_for_subject",
+        )
     if not case.subject_email:
         raise LetterError(
             _(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from cases import clock
-from cases.models import AuthorityProof, Case, IdentityMethod, Outcome, PauseReason
+from cases.models import AuthorityProof, Case, IdentityMethod, NoticeMeans, Outcome, PauseReason
 from cases.services import CREATE_FIELDS, CaseActionError, validate_received_at
 from casework.forms import CleanCharField, CleanEmailField
 from correspondence import models as correspondence_models
@@ -110,6 +110,52 @@ class RecordAuthorityForm(forms.Form):
         return data
 
 
+class RecipientNoticeForm(forms.Form):
+    recipient = CleanCharField(
+        label=_("Recipient"),
+        max_length=300,
+        help_text=_("The organisation (or person) to whom the data was disclosed."),
+    )
+    notified_on = forms.DateField(
+        label=_("Told on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    means = forms.ChoiceField(
+        label=_("How"), required=False, choices=[("", "—"), *NoticeMeans.choices]
+    )
+    not_notified_reason = CleanCharField(
+        label=_("Or: why not (impossible or disproportionate effort)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Printed in the letter to the subject when the recipient was not told."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        told = data.get("notified_on")
+        reason = data.get("not_notified_reason", "").strip()
+        if told and reason:
+            self.add_error(
+                "not_notified_reason",
+                _("Either the date the recipient was told, or why they were not; not both."),
+            )
+        elif told and not data.get("means"):
+            self.add_error("means", _("Say how the recipient was told."))
+        elif told and told > timezone.localdate():
+            self.add_error("notified_on", _("This date is in the future."))
+        elif not told and not reason:
+            self.add_error(
+                "notified_on",
+                _(
+                    "Give the date the recipient was told, or why telling them proved "
+                    "impossible or would take disproportionate effort (Art 19)."
+                ),
+            )
+        return data
+
+
 class PauseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Waiting for"), choices=PauseReason)
     note = CleanCharField(
@@ -191,6 +237,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "assign": AssignForm,
     "verify_identity": VerifyIdentityForm,
     "record_authority": RecordAuthorityForm,
+    "record_recipient_notice": RecipientNoticeForm,
     "pause": PauseForm,
     "resume": ResumeForm,
     "extend": ExtendForm,

@@ -64,7 +64,9 @@ def test_page_one_fits_the_envelope_and_the_page(
     (first_word, x0, y0, *_rest) = next(w for w in words if w[0] in ("Retouradres:", "Return"))
     assert abs(x0 - 22 * MM) < 1 * MM and abs(y0 - 50 * MM) < 1.5 * MM, (first_word, x0, y0)
     recipient = [
-        w for w in words if w[0] in ("Zoë", "Marieke", "Vries", "Kerkstraat", "3511", "Utrecht")
+        w
+        for w in words
+        if w[0] in ("Zoë", "Marieke", "Incasso", "Vries", "Kerkstraat", "3511", "Utrecht")
     ]
     in_window = [
         w

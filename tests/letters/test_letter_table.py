@@ -373,6 +373,37 @@ TABLE = [
          ["nog gewoon en zonder kosten"]),
         (["We consider your request manifestly unfounded", "reasonable fee of € 25,00",
           "administrative costs", *REMEDIES["en"]], ["We will still deal with this request"])),
+    # --- Art 19: recipients informed only as recorded (item 7) --------------------------------
+    row(LetterType.RECTIFICATION_DONE, "rectification", "no-notice-recorded",
+        {"corrections": "Uw adres is nu Molenweg 3."},
+        (["Wilt u weten aan wie wij uw persoonsgegevens hebben verstrekt?"],
+         ["Wij hebben iedere ontvanger", "ingelicht", "Dit hebben wij gedaan"]),
+        (["If you would like to know to whom we disclosed your personal data"],
+         ["We have communicated", "informed on", "This is what we did"])),
+    row(LetterType.ERASURE_DONE, "erasure", "notices-recorded", {},
+        (["(artikel 19 AVG). Dit hebben wij gedaan:",
+          "Incasso B.V.: ingelicht op 17 maart 2026 per e-mail",
+          "Oud archief: niet ingelicht, omdat: Het bedrijf bestaat niet meer."], []),
+        (["(Article 19 GDPR). This is what we did:",
+          "Incasso B.V.: informed on 17 March 2026 by e-mail",
+          "Oud archief: not informed, because: Het bedrijf bestaat niet meer."], []),
+        case_fields={"notices": [
+            {"recipient": "Incasso B.V.", "notified_on": datetime.date(2026, 3, 17),
+             "means": "email"},
+            {"recipient": "Oud archief", "not_notified_reason": "Het bedrijf bestaat niet meer."},
+        ]}),
+    row(LetterType.RECIPIENT_NOTIFICATION, "rectification", "to-the-recipient",
+        {"recipient_name": "Incasso B.V.", "recipient_address": "Postbus 1\n1000 AA Amsterdam",
+         "change": "Het adres is gewijzigd in Molenweg 3, Utrecht.",
+         "identified_by": "klantnummer 4711"},
+        (["Incasso B.V. Postbus 1 1000 AA Amsterdam", "Geachte heer, mevrouw,",
+          "persoonsgegevens verstrekt van klantnummer 4711", "(artikel 19 AVG)",
+          "Het adres is gewijzigd in Molenweg 3, Utrecht.", "ook moet corrigeren"],
+         ["Kerkstraat 12", "Geachte Zoë", "Geachte Marieke", "Namens", "Autoriteit"]),
+        (["Incasso B.V. Postbus 1 1000 AA Amsterdam", "Dear Sir or Madam,",
+          "personal data of klantnummer 4711", "(Article 19 GDPR)", "also rectify"],
+         ["Kerkstraat 12", "Dear Zoë", "On behalf of"]),
+        case_fields=REPRESENTED),
 ]  # fmt: skip
 
 
@@ -398,7 +429,12 @@ def test_the_letter_says_what_it_must_and_nothing_it_must_not(
     case_fields = dict(case_fields)
     paused = case_fields.pop("paused", None)
     withdrawn_on = case_fields.pop("withdrawn_on", None)
+    notices = case_fields.pop("notices", [])
     case = make_case(request_type, extended=extended, **case_fields)
+    for notice in notices:
+        case_services.case_record_recipient_notice(
+            case_id=case.pk, actor=actor, now=factories.at(2026, 3, 18), **notice
+        )
     if paused:
         case_services.case_pause(
             case_id=case.pk, actor=actor, reason=paused, note="Intern.",

@@ -199,7 +199,7 @@ LETTERS = {
                 [
                     "uw gegevens zijn gecorrigeerd",
                     "Uw adres is nu Molenweg 3, 3512 CD Utrecht.",
-                    "op de hoogte gebracht van deze correctie",
+                    "Vraag het ons, dan laten wij het u weten (artikel 19 AVG)",
                     "(artikel 19 AVG)",
                 ],
             ),
@@ -208,7 +208,7 @@ LETTERS = {
                 [
                     "your data has been rectified",
                     "Your address is now Molenweg 3, 3512 CD Utrecht.",
-                    "communicated this rectification to each recipient",
+                    "please ask us and we will tell you (Article 19 GDPR)",
                     "(Article 19 GDPR)",
                 ],
             ),
@@ -231,7 +231,7 @@ LETTERS = {
                     "Uw account en alle persoonsgegevens die daarbij horen.",
                     "Uw facturen van 2025.",
                     "artikel 17, derde lid, onder b, AVG",
-                    "op de hoogte gebracht van deze verwijdering",
+                    "Vraag het ons, dan laten wij het u weten (artikel 19 AVG)",
                     "(artikel 19 AVG)",
                     "klacht in te dienen bij de Autoriteit Persoonsgegevens",
                     "naar de rechter stappen (artikel 79 AVG)",
@@ -248,7 +248,7 @@ LETTERS = {
                     "legal obligation: section 52 of the General State Taxes Act (AWR)",
                     "Your invoices of 2025.",
                     "Article 17(3)(b) GDPR",
-                    "communicated this erasure to each recipient",
+                    "please ask us and we will tell you (Article 19 GDPR)",
                     "(Article 19 GDPR)",
                     "lodge a complaint with the Dutch Data Protection Authority",
                     "go to court (Article 79 GDPR)",
@@ -403,6 +403,20 @@ LETTERS.update(
             },
             {"paused": "identity"},
         ),
+        LetterType.RECIPIENT_NOTIFICATION: (
+            "erasure", False,
+            {
+                "nl": ({"recipient_name": "Incasso de Vries B.V.",
+                        "recipient_address": "Kerkstraat 14\n3511 AC Utrecht",
+                        "change": "Alle gegevens van klantnummer 4711 zijn verwijderd."},
+                       ["Geachte heer, mevrouw,", "(artikel 19 AVG)", "klantnummer 4711"]),
+                "en": ({"recipient_name": "Incasso de Vries B.V.",
+                        "recipient_address": "Kerkstraat 14\n3511 AC Utrecht",
+                        "change": "All data of customer 4711 has been erased."},
+                       ["Dear Sir or Madam,", "(Article 19 GDPR)", "customer 4711"]),
+            },
+            {"to_recipient": True},
+        ),
         LetterType.EXCESSIVE_REQUEST_NOTICE: (
             "access", False,
             {
@@ -448,7 +462,11 @@ def test_it_prints_the_mandatory_parts(make_case, make_letter, actor, letter_typ
 
     text = pdf_text(letter.absolute_path)
     every = EVERY_LETTER[language]
-    if case.by_representative:  # greets the representative (in the phrases), not the subject
+    if letter_type == LetterType.RECIPIENT_NOTIFICATION:
+        # to the recipient: neither the subject's address nor "your request"
+        not_for_recipient = ("Geachte", "Dear", "Kerkstraat 12", "3511 AB", "Uw ", "Your ")
+        every = [p for p in every if not p.startswith(not_for_recipient)]
+    elif case.by_representative:  # greets the representative (in the phrases)
         every = [p for p in every if not p.startswith(("Geachte", "Dear"))]
     missing = [p for p in [case.reference, *every, *phrases] if p not in text]
     assert not missing, f"missing {missing} in:\n{text}"

@@ -3,6 +3,7 @@ asked, on the subject's behalf; the authorisation request is for such requests o
 authority is recorded; no access or portability answer goes out before it is."""
 
 import pytest
+from django.utils import translation
 
 from cases import services as case_services
 from cases.models import AuthorityProof
@@ -31,7 +32,7 @@ def prepare(case, letter_type, **fields):
 @pytest.mark.parametrize("letter_type", [LetterType.ACCESS_ANSWER])
 def test_no_access_answer_before_the_authority_is_recorded(make_case, actor, letter_type):
     case = make_case("access", **REPRESENTED)
-    with pytest.raises(LetterError) as raised:
+    with translation.override("en"), pytest.raises(LetterError) as raised:
         prepare(case, letter_type, processed="no")
     assert raised.value.code == "unavailable"
     assert "representative" in str(raised.value)
@@ -71,3 +72,15 @@ def test_the_letter_and_its_e_mail_greet_the_representative(make_case, make_lett
     _subject, text, html = rendering.render_email(email)
     assert text.splitlines()[0] in ("Beste Marieke de Vries,", "Dear Marieke de Vries,")
     assert "Marieke de Vries" in html
+
+
+def test_a_notice_to_a_recipient_is_never_e_mailed_to_the_subject(make_case, make_letter, actor):
+    case = make_case("rectification", subject_email="zoe@example.org")
+    letter = make_letter(
+        case, LetterType.RECIPIENT_NOTIFICATION, recipient_name="Incasso B.V.",
+        recipient_address="Postbus 1\n1000 AA Amsterdam", change="Nieuw adres: Molenweg 3.",
+    )  # fmt: skip
+    with pytest.raises(LetterError) as raised:
+        services.letter_send(letter_id=letter.pk, actor=actor)
+    assert raised.value.code == "not_for_subject"
+    assert not OutboundEmail.objects.filter(kind=Kind.LETTER).exists()
