@@ -109,9 +109,12 @@ def test_the_database_folds_as_the_python_fold_does(db, text, folded):
 def test_on_postgresql_trigram_indexes_serve_the_text_search(cases):
     if connection.vendor != "postgresql":
         pytest.skip("trigram indexes exist on PostgreSQL only")
-    sql, params = Case.objects.search("ozturk").query.sql_with_params()
+    # Unordered, and with scans of the whole table or of another index ruled out: on the few
+    # rows of a test database the planner would rather read them all.
+    sql, params = Case.objects.search("ozturk").order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "case_name_search_idx" in plan
