@@ -158,6 +158,19 @@ _STATUS_PAGE_EN = (
     "reference."
 )
 
+
+def _how_to_send(label) -> FieldSpec:
+    """The part that tells the subject how to send what a letter asks for: through the
+    status page by default (identity, clarification and authorisation requests)."""
+    return FieldSpec(
+        "how_to_send",
+        label,
+        required=True,
+        initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
+        rows=3,
+    )
+
+
 RECIPIENTS_NOTE = FieldSpec(
     "recipients_note",
     _("Note on the recipients (to the subject, optional)"),
@@ -503,13 +516,7 @@ _register(
                 rows=2,
                 max_length=1000,
             ),
-            FieldSpec(
-                "how_to_send",
-                _("How to send it"),
-                required=True,
-                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
-                rows=3,
-            ),
+            _how_to_send(_("How to send it")),
         ),
         batchable=True,
         validate=_identity_means_parts,
@@ -553,13 +560,7 @@ _register(
                     "from today."
                 ),
             ),
-            FieldSpec(
-                "how_to_send",
-                _("How to answer"),
-                required=True,
-                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
-                rows=3,
-            ),
+            _how_to_send(_("How to answer")),
         ),
         validate_for_case=_reply_by_ahead,
     )
@@ -893,13 +894,7 @@ _register(
                 rows=3,
                 max_length=1000,
             ),
-            FieldSpec(
-                "how_to_send",
-                _("How to send it"),
-                required=True,
-                initial=_text(_STATUS_PAGE_NL, _STATUS_PAGE_EN),
-                rows=3,
-            ),
+            _how_to_send(_("How to send it")),
         ),
         unavailable_reason=_authorisation_unavailable,
     )
