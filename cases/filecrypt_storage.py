@@ -13,10 +13,10 @@ from django.utils.deconstruct import deconstructible
 from . import filecrypt
 
 
-@deconstructible(path="cases.filecrypt_storage.EncryptedPrivateStorage")
-class EncryptedPrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_FILES_ROOT (read at each use: tests change it), encrypted.
-    No URL: private files are served only by views that check who asks."""
+@deconstructible(path="letters.models.PrivateFileStorage")  # the path older migrations name
+class PrivateFileStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_FILES_ROOT, read at each use (tests change it). No URL:
+    private files are served only by views that check who asks."""
 
     def __init__(self, **kwargs):
         super().__init__(file_permissions_mode=0o640, directory_permissions_mode=0o750)
@@ -31,6 +31,11 @@ class EncryptedPrivateStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Private files have no URL.")
+
+
+@deconstructible(path="cases.filecrypt_storage.EncryptedPrivateStorage")
+class EncryptedPrivateStorage(PrivateFileStorage):
+    """The private files, encrypted."""
 
     def _open(self, name, mode="rb"):
         if any(flag in mode for flag in "wa+"):

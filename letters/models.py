@@ -6,43 +6,20 @@ through the app (the same append-only rule as ``cases.CaseEvent``); the one exce
 ``sent_at``, set once when the letter goes out. Regenerating a letter makes a new version.
 """
 
-import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.deconstruct import deconstructible
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from cases.filecrypt_storage import PrivateFileStorage
 from cases.models import Case, Language
 
 from .defaults import ACCESS_SECTIONS, STANDARD_TEXTS
-
-
-@deconstructible(path="letters.models.PrivateFileStorage")
-class PrivateFileStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_FILES_ROOT, read at each use (tests change it). No URL:
-    private files are served only by views that check who asks."""
-
-    def __init__(self):
-        super().__init__(file_permissions_mode=0o640, directory_permissions_mode=0o750)
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_FILES_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL.")
-
 
 private_storage = PrivateFileStorage()
 
